@@ -1,0 +1,79 @@
+"""Reading short answers the way citizens type them: yes/no, numbers, dates, symptom words."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot.text import fold
+from bot.turn import Turn
+
+YES = {"yes", "y", "co", "c", "ok", "oke", "okay", "uk", "u", "um", "dung", "dung roi", "vang", "da", "da co",
+       "co a", "roi", "co roi", "1"}
+NO = {"no", "n", "khong", "ko", "k", "kh", "hok", "hk", "khong co", "ko co", "chua", "chua co", "khong a",
+      "ko a", "2", "none", "nope", "khong bi"}
+
+# Words citizens use for each symptom, folded (no diacritics), most specific first.
+SYMPTOM_WORDS = {
+    "taste_smell": ("mat vi", "mat khuu", "mat mui", "khong ngui", "taste", "smell"),
+    "breathing": ("kho tho", "tho doc", "hut hoi", "breath", "kho khe"),
+    "sore_throat": ("dau hong", "rat hong", "hong dau", "sore throat", "viem hong"),
+    "muscle_ache": ("dau co", "nhuc moi", "dau minh", "muscle", "dau nguoi", "e am"),
+    "fatigue": ("met", "moi", "fatigue", "tired", "u oai"),
+    "cough": ("ho", "cough"),
+    "fever": ("sot", "fever", "nong", "than nhiet cao"),
+    "chest_pain": ("dau nguc", "tuc nguc", "chest"),
+    "confusion": ("lu lan", "confus", "mat y thuc", "li bi"),
+    "bluish_lips": ("moi tim", "tim tai", "blue", "bluish"),
+    "low_spo2": ("spo2", "oxy"),
+}
+
+
+def yes_no(turn: Turn) -> bool | None:
+    """True, False, or None when the answer is neither."""
+    if turn.payload in ("/yes", "/no"):
+        return turn.payload == "/yes"
+    folded = turn.folded
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    return None
+
+
+def symptoms_in(text: str, allowed: tuple[str, ...]) -> list[str]:
+    """The symptoms named in free text ('sot, ho va kho tho' -> fever, cough, breathing)."""
+    folded = f" {fold(text)} "
+    words = sorted(((w, k) for k in allowed for w in SYMPTOM_WORDS.get(k, ())), key=lambda wk: -len(wk[0]))
+    found: list[str] = []
+    for word, key in words:
+        pattern = rf"(?<![a-z]){re.escape(word)}(?![a-z])" if len(word) <= 4 else rf"(?<![a-z]){re.escape(word)}"
+        if re.search(pattern, folded):
+            # Longer phrases first, and their words removed, so "moi tim" is not also "moi" (tired).
+            folded = re.sub(pattern, " ", folded)
+            if key not in found:
+                found.append(key)
+    return [k for k in allowed if k in found]
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """'hom nay', 'hom qua', '3 ngay truoc', '12/11', '12/11/2026' -> a date not in the future."""
+    folded = fold(text)
+    if folded in ("hom nay", "today", "nay"):
+        return today
+    if folded in ("hom qua", "yesterday", "qua"):
+        return today - timedelta(days=1)
+    match = re.fullmatch(r"(\d{1,2})\s*(ngay|days?)\s*(truoc|ago)?", folded)
+    if match:
+        return today - timedelta(days=int(match.group(1)))
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?", folded)
+    if match:
+        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        year = int(year) + (2000 if year and len(year) == 2 else 0) if year else today.year
+        try:
+            parsed = date(year, month, day)
+        except ValueError:
+            return None
+        if parsed > today and not match.group(3):
+            parsed = date(year - 1, month, day)
+        return parsed if parsed <= today else None
+    return None

@@ -1,0 +1,226 @@
+"""The one brain for every channel: an Inbound in, a list of Replies out.
+
+Each message walks the ROUTES table in order; the first route whose test holds acts. Flows are
+tables of steps (bot/flows); sessions live in Redis, records in the database.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from bot import faq, identities
+from bot.alerts import raise_alert
+from bot.flows.base import Flow
+from bot.flows.declaration import DECLARATION, answer_phone
+from bot.flows.household import HOUSEHOLD
+from bot.flows.report import REPORT
+from bot.flows.subscription import SUBSCRIBE, unsubscribe
+from bot.menu import BACK_WORDS, CANCEL_WORDS, MENU_WORDS, is_word, language_asked, show_menu
+from bot.messages import Button, Inbound, Reply
+from bot.session import ConversationSession
+from bot.text import clean, fold
+from bot.tracing_answers import answer_tracing
+from bot.turn import Turn
+from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, parse
+from core.db import session_scope
+from core.i18n import normalize_language
+from core.models import utcnow
+from core.redis_conn import get_redis
+from core.settings import Settings
+
+FLOWS: dict[str, Flow] = {f.name: f for f in (DECLARATION, HOUSEHOLD, REPORT, SUBSCRIBE)}
+
+
+# --- the routes: (test, action), first match wins -----------------------------------------------
+def is_receipt(turn: Turn) -> bool:
+    """Delivery and seen receipts are bookkeeping, not conversation."""
+    return turn.inbound.kind in ("delivered", "seen")
+
+
+def on_unfollow(turn: Turn) -> None:
+    """The citizen left: stop sending to this address."""
+    turn.identity.stopped_at, turn.identity.stopped_reason = utcnow(), "unfollowed"
+
+
+def greet(turn: Turn) -> None:
+    """A new follower, /start or hello: the menu (an unfinished flow is kept for 'continue')."""
+    turn.identity.stopped_at = turn.identity.stopped_reason = None
+    if turn.session.flow:
+        turn.session.pause()
+    show_menu(turn)
+
+
+def cancel(turn: Turn) -> None:
+    """Drop the current flow (or the paused one) and show the menu."""
+    had_flow = bool(turn.session.flow or turn.session.paused)
+    turn.session.end()
+    turn.session.paused = None
+    turn.say(turn._("Cancelled.") if had_flow else turn._("There is nothing to cancel."))
+    show_menu(turn, greeting=False)
+
+
+def switch_language(turn: Turn) -> None:
+    """Answer in the other language from now on (and remember it for the citizen)."""
+    lang = language_asked(turn)
+    turn.session.lang = turn.citizen.language = lang
+    turn.say(turn._("I will answer in English.") if lang == "en" else turn._("Tôi sẽ trả lời bằng tiếng Việt."))
+    if turn.session.flow:
+        FLOWS[turn.session.flow].step(turn.session.step).ask(turn)
+    else:
+        show_menu(turn, greeting=False)
+
+
+def go_back(turn: Turn) -> None:
+    """One step back in the current flow."""
+    if not FLOWS[turn.session.flow].back(turn):
+        turn.say(turn._("This is the first question."))
+        FLOWS[turn.session.flow].step(turn.session.step).ask(turn)
+
+
+def menu(turn: Turn) -> None:
+    """Pause any flow and show the menu."""
+    turn.session.pause()
+    show_menu(turn, greeting=False)
+
+
+def continue_flow(turn: Turn) -> None:
+    """Give the message to the flow's current step."""
+    if turn.session.flow == "link_phone":
+        if answer_phone(turn):
+            verify = turn.session.data.get("verify", False)
+            turn.session.end()
+            answer_tracing(turn, verify)
+        return
+    FLOWS[turn.session.flow].advance(turn)
+
+
+def hand_over(turn: Turn, reason: str = "asked") -> None:
+    """Pass the conversation to staff: an alert with the context, and a promise to the citizen."""
+    raise_alert(turn.db, turn.redis, "handoff", "normal", f"citizen asks for staff ({reason})",
+                citizen_id=turn.citizen.id,
+                details={"channel": turn.channel, "reason": reason, "last_text": turn.text[:500]})
+    turn.say(turn._("I have passed your message to our staff; they will reply here during working hours. For emergencies call 115."))
+
+
+def run_command(turn: Turn) -> None:
+    """A button payload outside a flow."""
+    payload = turn.payload or ""
+    head, _, arg = payload.partition(":")
+    if head == "/declare":
+        turn.session.paused = None
+        DECLARATION.start(turn, {"phone": turn.citizen.phone} if turn.citizen.phone else None)
+    elif head == "/continue":
+        if turn.session.resume():
+            FLOWS[turn.session.flow].step(turn.session.step).ask(turn)
+        else:
+            show_menu(turn, greeting=False)
+    elif head == "/faq" and arg:
+        answer_faq(turn, f"faq/{arg}")
+    elif head == "/faq":
+        turn.say(turn._("Type your question, or choose a topic:"),
+                 [(title, f"/faq:{topic.split('/', 1)[1]}") for topic, title in faq.top_topics(6, turn.lang)])
+    elif head in ("/tracing", "/verify"):
+        answer_tracing(turn, verify=head == "/verify")
+    elif head == "/report":
+        REPORT.start(turn, {"category": arg} if arg else None)
+    elif head == "/subscribe":
+        SUBSCRIBE.start(turn)
+    elif head == "/unsubscribe":
+        unsubscribe(turn)
+    elif head == "/staff":
+        hand_over(turn)
+    elif head in ("/menu", "/start"):
+        show_menu(turn, greeting=head == "/start")
+    else:
+        show_menu(turn, greeting=False)
+
+
+def understand_free_text(turn: Turn) -> None:
+    """Free text: the NLU's intent becomes an action; low confidence is asked back."""
+    if turn.inbound.kind in ("image", "location", "contact") and not turn.text:
+        if turn.inbound.phone:
+            answer_phone(turn) and turn.say(turn._("Thank you, your phone number is saved."))
+        else:
+            show_menu(turn, greeting=False)
+        return
+    result = parse(turn, turn.text)
+    intent, confidence = result.intent, result.confidence
+    if intent in ("nlu_fallback", "out_of_scope") or confidence < turn.settings.nlu_confidence_threshold:
+        ask_back(turn, result)
+        return
+    turn.session.misses = 0
+    if intent.startswith("faq/"):
+        answer_faq(turn, intent, result)
+    elif intent == "change_language":
+        turn.inbound.payload = "/lang:" + ("vi" if turn.lang == "en" else "en")
+        switch_language(turn)
+    elif intent in ("thanks", "goodbye"):
+        turn.say(turn._("You're welcome. Stay safe!") if intent == "thanks" else turn._("Goodbye. Stay safe!"))
+    elif intent in ("affirm", "deny"):
+        show_menu(turn, greeting=False)
+    elif intent == "report" and len(turn.text) > 40:
+        REPORT.start(turn, {"text": turn.text})  # the message already says what happened
+    else:
+        turn.inbound.payload = INTENT_PAYLOADS.get(intent, "/menu")
+        run_command(turn)
+
+
+ROUTES: tuple[tuple[Callable[[Turn], bool], Callable[[Turn], None]], ...] = (
+    (is_receipt, lambda turn: None),
+    (lambda t: t.inbound.kind == "unfollow", on_unfollow),
+    (lambda t: t.inbound.kind in ("follow", "start") or t.payload == "/start", greet),
+    (lambda t: is_word(t, CANCEL_WORDS), cancel),
+    (lambda t: language_asked(t) is not None, switch_language),
+    (lambda t: bool(t.session.flow) and t.session.flow in FLOWS and is_word(t, BACK_WORDS), go_back),
+    (lambda t: is_word(t, MENU_WORDS), menu),
+    (lambda t: bool(t.session.flow), continue_flow),
+    (lambda t: bool(t.payload), run_command),
+    (lambda t: True, understand_free_text),
+)
+
+
+def _remember_offered(session: ConversationSession, replies: list[Reply]) -> None:
+    # SMS and voice answer by number, chat users often type a button's title: remember the last buttons.
+    with_buttons = [r for r in replies if r.buttons]
+    buttons: list[Button] = with_buttons[-1].buttons if with_buttons else []
+    session.offered = [b.payload for b in buttons]
+    session.offered_titles = {fold(b.title.lstrip("✓ ")): b.payload for b in buttons}
+
+
+def _run(settings: Settings, inbound: Inbound, act: Callable[[Turn], None], lang: str | None = None) -> list[Reply]:
+    client = get_redis(settings)
+    inbound.text = clean(inbound.text)
+    with session_scope(settings.database_url) as db:
+        first_lang = normalize_language(inbound.language_code) if inbound.language_code else None
+        identity = identities.ensure(db, inbound.channel, inbound.user_id, inbound.display_name, first_lang)
+        session = ConversationSession.load(client, inbound.channel, inbound.user_id)
+        session.lang = lang or session.lang or identity.citizen.language
+        turn = Turn(settings, db, client, identity, session, inbound)
+        act(turn)
+        _remember_offered(session, turn.replies)
+        session.save(client, settings.session_ttl_s)
+        return turn.replies
+
+
+def route(turn: Turn) -> None:
+    """Walk the ROUTES table and act on the first match."""
+    for test, action in ROUTES:
+        if test(turn):
+            action(turn)
+            return
+
+
+def handle(settings: Settings, inbound: Inbound) -> list[Reply]:
+    """Understand one inbound message and return what to say back."""
+    return _run(settings, inbound, route)
+
+
+def start_declaration(settings: Settings, channel: str, user_id: str, lang: str,
+                      prefill: dict | None = None) -> list[Reply]:
+    """Begin a declaration directly (a hotline menu choice or a tracing call), with known answers prefilled."""
+    inbound = Inbound(channel=channel, user_id=user_id, kind="command")
+    return _run(settings, inbound, lambda turn: DECLARATION.start(turn, prefill), lang=normalize_language(lang))
+
+
+def session_state(settings: Settings, channel: str, user_id: str) -> str | None:
+    """The flow the citizen is in, or None when no flow is running."""
+    return ConversationSession.load(get_redis(settings), channel, user_id).flow

@@ -1,0 +1,268 @@
+"""The health declaration: a table of small steps, written once and rendered by every channel."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot import places
+from bot.answers import parse_day, symptoms_in, yes_no
+from bot.flows.base import Flow, Step
+from bot.flows.declaration_result import finish
+from bot.phones import InvalidPhone, to_e164
+from bot.identities import link_phone
+from bot.turn import Turn
+from core.i18n import N_, gettext, local_now
+
+SYMPTOMS = {
+    "fever": N_("Fever"), "cough": N_("Cough"), "breathing": N_("Difficulty breathing"),
+    "sore_throat": N_("Sore throat"), "taste_smell": N_("Loss of taste or smell"),
+    "fatigue": N_("Fatigue"), "muscle_ache": N_("Muscle ache"),
+}
+DANGER_SIGNS = {
+    "chest_pain": N_("Chest pain or tightness"), "confusion": N_("Confusion, hard to wake"),
+    "bluish_lips": N_("Bluish lips or face"), "low_spo2": N_("SpO2 at or below 96%"),
+}
+ONSET = (("today", N_("Today"), 0), ("yesterday", N_("Yesterday"), 1), ("2_3", N_("2-3 days ago"), 2),
+         ("4_7", N_("4-7 days ago"), 5), ("over_7", N_("Over a week ago"), 8))
+DOSES = ("0", "1", "2", "3")
+
+
+def _yes_no_buttons(turn: Turn) -> list[tuple[str, str]]:
+    return [(turn._("Yes"), "/yes"), (turn._("No"), "/no")]
+
+
+def _is_voice(turn: Turn) -> bool:
+    return turn.channel == "voice"
+
+
+def _member(turn: Turn) -> bool:
+    return bool(turn.session.data.get("household_of"))
+
+
+# --- name ---------------------------------------------------------------------------------
+def ask_name(turn: Turn) -> None:
+    """Ask for the full name (of the household member when declaring for one)."""
+    if _member(turn):
+        turn.say(turn._("Full name of the household member?"))
+    else:
+        turn.say(turn._("Let's start your health declaration. What is your full name?\n(Type 'huy' to cancel or 'quay lai' to go back at any step.)"))
+
+
+def answer_name(turn: Turn) -> bool:
+    """A name has 2-100 characters and some letters."""
+    name = " ".join(turn.text.split())
+    if not (2 <= len(name) <= 100) or sum(ch.isalpha() for ch in name) < 2 or any(ch.isdigit() for ch in name):
+        turn.say(turn._("Please type the full name in letters, for example: Nguyễn Văn An."))
+        return False
+    turn.session.data["full_name"] = name.title()
+    return True
+
+
+# --- year of birth ------------------------------------------------------------------------
+def ask_birth_year(turn: Turn) -> None:
+    """Ask for the year of birth."""
+    turn.say(turn._("Year of birth? (for example: 1985)"), ask="digits")
+
+
+def answer_birth_year(turn: Turn) -> bool:
+    """A four-digit year between 1900 and this year."""
+    this_year = local_now().year
+    text = turn.text.strip()
+    if not (text.isdigit() and len(text) == 4 and 1900 <= int(text) <= this_year):
+        turn.say(turn._("Please type a year of birth between 1900 and %(year)s, for example: 1985.", year=this_year),
+                 ask="digits")
+        return False
+    turn.session.data["birth_year"] = int(text)
+    return True
+
+
+# --- phone --------------------------------------------------------------------------------
+def skip_phone(turn: Turn) -> bool:
+    """Voice knows the caller's number; members share the declarer's; a prefill is kept."""
+    return _is_voice(turn) or _member(turn) or bool(turn.session.data.get("phone"))
+
+
+def ask_phone(turn: Turn) -> None:
+    """Ask for the phone number, with the channel's share-contact button."""
+    turn.say(turn._("Your phone number? Press the button to share it, or type it (for example: 0912 345 678)."),
+             ask="contact")
+
+
+def answer_phone(turn: Turn) -> bool:
+    """A valid Vietnamese number, shared or typed; linked to the citizen."""
+    try:
+        phone = to_e164(turn.inbound.phone or turn.text)
+    except InvalidPhone as exc:
+        reasons = {
+            "not_a_number": N_("That is not a phone number."),
+            "not_vietnamese": N_("Please give a Vietnamese phone number."),
+            "invalid": N_("That number does not exist in Vietnam."),
+        }
+        turn.say(turn._(reasons[exc.reason]) + " " + turn._("Example: 0912 345 678."), ask="contact")
+        return False
+    turn.session.data["phone"] = phone
+    link_phone(turn.db, turn.identity, phone)
+    return True
+
+
+# --- commune ------------------------------------------------------------------------------
+def skip_commune(turn: Turn) -> bool:
+    """Voice cannot type a commune name; members share the declarer's; a prefill is kept."""
+    return _is_voice(turn) or _member(turn) or bool(turn.session.data.get("commune_code"))
+
+
+def ask_commune(turn: Turn) -> None:
+    """Ask for the commune or ward."""
+    turn.say(turn._("Which commune or ward of %(province)s do you live in? (for example: Hạc Thành)",
+                    province=places.province_name(turn.settings.province_code)))
+
+
+def answer_commune(turn: Turn) -> bool:
+    """Match against the province's current list, tolerant of missing diacritics and typos."""
+    code = turn.payload[len("/commune:"):] if (turn.payload or "").startswith("/commune:") else None
+    if code and code.isdigit() and places.by_code(turn.settings.province_code, int(code)):
+        turn.session.data["commune_code"] = int(code)
+        return True
+    found, suggestions = places.match(turn.settings.province_code, turn.text)
+    if found:
+        turn.session.data["commune_code"] = found.code
+        return True
+    if suggestions:
+        turn.say(turn._("Did you mean one of these?"), [(c.name, f"/commune:{c.code}") for c in suggestions])
+    else:
+        turn.say(turn._("I could not find that commune or ward. Please type its name, for example: Hạc Thành."))
+    return False
+
+
+# --- symptoms and danger signs (multi-select) --------------------------------------------------
+def _ask_multi(turn: Turn, question: str, options: dict, key: str) -> None:
+    chosen = turn.session.data.get(key, [])
+    buttons = [(("✓ " if k in chosen else "") + turn._(label), f"{key}:{k}") for k, label in options.items()]
+    buttons.append((turn._("Done") if chosen else turn._("None of these"), "/done"))
+    turn.say(question, buttons, multi_select=True)
+
+
+def _answer_multi(turn: Turn, options: dict, key: str, ask) -> bool:
+    chosen: list = turn.session.data.setdefault(key, [])
+    payload = turn.payload or ""
+    if payload == "/done":
+        return True
+    if payload.startswith(f"{key}:") and payload.split(":", 1)[1] in options:
+        item = payload.split(":", 1)[1]
+        chosen.remove(item) if item in chosen else chosen.append(item)
+        ask(turn)
+        return False
+    if yes_no(turn) is False:
+        return True
+    named = symptoms_in(turn.text, tuple(options))
+    if named:
+        turn.session.data[key] = named
+        return True
+    turn.say(turn._("Please choose from the buttons, or type them, for example: sốt, ho. Type 'không' if none."))
+    ask(turn)
+    return False
+
+
+def ask_symptoms(turn: Turn) -> None:
+    """Which symptoms in the last 14 days (choose all that apply)."""
+    _ask_multi(turn, turn._("In the last 14 days, have you had any of these? Choose all that apply, then 'Done'."),
+               SYMPTOMS, "symptoms")
+
+
+def answer_symptoms(turn: Turn) -> bool:
+    """Toggle a symptom, take typed symptoms, or finish."""
+    return _answer_multi(turn, SYMPTOMS, "symptoms", ask_symptoms)
+
+
+def no_symptoms(turn: Turn) -> bool:
+    """Danger signs and onset are only asked of someone with symptoms."""
+    return not turn.session.data.get("symptoms")
+
+
+def ask_danger(turn: Turn) -> None:
+    """Ask for the danger signs that need 115 at once."""
+    _ask_multi(turn, turn._("Do you have any of these danger signs right now?"), DANGER_SIGNS, "danger_signs")
+
+
+def answer_danger(turn: Turn) -> bool:
+    """Toggle a danger sign, take typed ones, or finish."""
+    return _answer_multi(turn, DANGER_SIGNS, "danger_signs", ask_danger)
+
+
+# --- onset ----------------------------------------------------------------------------------
+def ask_onset(turn: Turn) -> None:
+    """When did the symptoms start."""
+    turn.say(turn._("When did the symptoms start? Choose, or type a date (for example: 20/11)."),
+             [(turn._(label), f"/onset:{key}") for key, label, _days in ONSET])
+
+
+def answer_onset(turn: Turn) -> bool:
+    """A button or a date that is not in the future."""
+    today = local_now().date()
+    payload = turn.payload or ""
+    days = {f"/onset:{key}": d for key, _label, d in ONSET}.get(payload)
+    onset = today - timedelta(days=days) if days is not None else parse_day(turn.text, today)
+    if onset is None or onset < today - timedelta(days=60):
+        turn.say(turn._("Please choose a button or type a date like 20/11 (not in the future)."))
+        ask_onset(turn)
+        return False
+    turn.session.data["onset"] = onset.isoformat()
+    return True
+
+
+# --- exposure, vaccination, chronic conditions --------------------------------------------------
+def _yes_no_step(key: str, question: str) -> Step:
+    def ask(turn: Turn) -> None:
+        turn.say(turn._(question), _yes_no_buttons(turn))
+
+    def answer(turn: Turn) -> bool:
+        value = yes_no(turn)
+        if value is None:
+            turn.say(turn._("Please answer yes or no (có / không)."), _yes_no_buttons(turn))
+            return False
+        turn.session.data[key] = value
+        return True
+
+    ask.__doc__ = f"Ask: {question}"
+    answer.__doc__ = f"Yes or no for {key}."
+    return Step(key, ask, answer)
+
+
+def ask_vaccine(turn: Turn) -> None:
+    """How many vaccine doses."""
+    turn.say(turn._("How many doses of COVID-19 vaccine have you had?"),
+             [(d if d != "3" else "3+", f"/doses:{d}") for d in DOSES])
+
+
+def answer_vaccine(turn: Turn) -> bool:
+    """0, 1, 2 or 3+ doses."""
+    value = (turn.payload or "").removeprefix("/doses:") if (turn.payload or "").startswith("/doses:") else turn.text
+    value = value.rstrip("+").strip()
+    if value.isdigit() and 0 <= int(value) <= 10:
+        turn.session.data["doses"] = min(int(value), 3)
+        return True
+    turn.say(turn._("Please choose 0, 1, 2 or 3+."))
+    ask_vaccine(turn)
+    return False
+
+
+DECLARATION = Flow("declaration", (
+    Step("full_name", ask_name, answer_name, skip=lambda t: _is_voice(t) or bool(t.session.data.get("full_name"))),
+    Step("birth_year", ask_birth_year, answer_birth_year, skip=lambda t: bool(t.session.data.get("birth_year"))),
+    Step("phone", ask_phone, answer_phone, skip=skip_phone),
+    Step("commune", ask_commune, answer_commune, skip=skip_commune),
+    Step("symptoms", ask_symptoms, answer_symptoms),
+    Step("danger_signs", ask_danger, answer_danger, skip=no_symptoms),
+    Step("onset", ask_onset, answer_onset, skip=no_symptoms),
+    _yes_no_step("contact", N_("In the last 14 days, were you in close contact with a confirmed or suspected case?")),
+    _yes_no_step("epidemic_area", N_("In the last 14 days, did you come from an epidemic area?")),
+    Step("doses", ask_vaccine, answer_vaccine),
+    _yes_no_step("chronic", N_("Do you have a chronic condition (diabetes, high blood pressure, heart, lung or kidney disease, cancer)?")),
+), finish)
+
+
+def label(lang: str, key: str) -> str:
+    """The translated label of a symptom or danger sign."""
+    return gettext(lang, {**SYMPTOMS, **DANGER_SIGNS}.get(key, key))
+
+
+__all__ = ["DECLARATION", "label", "SYMPTOMS", "DANGER_SIGNS", "date"]

@@ -1,0 +1,95 @@
+"""Citizen reports: suspected case, quarantine breach, scam, price gouging, fake news."""
+from __future__ import annotations
+
+import secrets
+
+from bot.flows.base import Flow, Step
+from bot.turn import Turn
+from core.i18n import N_
+from core.models import Report
+
+CATEGORIES = {
+    "suspected_case": N_("Suspected case"), "quarantine_breach": N_("Quarantine breach"),
+    "scam": N_("Scam"), "price_gouging": N_("Price gouging"), "fake_news": N_("Fake news"), "other": N_("Other"),
+}
+
+
+def ask_category(turn: Turn) -> None:
+    """What is the report about."""
+    turn.say(turn._("What would you like to report?"),
+             [(turn._(label), f"/report:{key}") for key, label in CATEGORIES.items()])
+
+
+def answer_category(turn: Turn) -> bool:
+    """One of the categories (typed text becomes 'other' with that text kept)."""
+    payload = turn.payload or ""
+    key = payload.removeprefix("/report:")
+    if payload.startswith("/report:") and key in CATEGORIES:
+        turn.session.data["category"] = key
+        return True
+    if len(turn.text) >= 10:
+        turn.session.data.update(category="other", text=turn.text)
+        return True
+    ask_category(turn)
+    return False
+
+
+def ask_details(turn: Turn) -> None:
+    """Ask for what happened, where and when."""
+    turn.say(turn._("Please describe what happened, where and when. Do not share other people's health details beyond what is needed."))
+
+
+def answer_details(turn: Turn) -> bool:
+    """At least a few words."""
+    if len(turn.text) < 5:
+        turn.say(turn._("Please write a few words about what happened."))
+        return False
+    previous = turn.session.data.get("text")
+    turn.session.data["text"] = f"{previous}\n{turn.text}" if previous else turn.text
+    return True
+
+
+def ask_evidence(turn: Turn) -> None:
+    """Offer to add a photo or a location."""
+    turn.say(turn._("You can send a photo or your location now, or skip."), [(turn._("Skip"), "/skip")],
+             ask="location")
+
+
+def answer_evidence(turn: Turn) -> bool:
+    """A photo, a location, more text, or skip."""
+    inbound = turn.inbound
+    if inbound.media_url:
+        turn.session.data["media_url"] = inbound.media_url
+    elif inbound.latitude is not None:
+        turn.session.data.update(latitude=inbound.latitude, longitude=inbound.longitude)
+    elif turn.payload != "/skip" and turn.text:
+        turn.session.data["text"] = f"{turn.session.data.get('text', '')}\n{turn.text}".strip()
+    return True
+
+
+def save_report(turn: Turn, category: str, text: str | None, media_url: str | None = None,
+                latitude: float | None = None, longitude: float | None = None) -> Report:
+    """Store a report with a fresh reference number (PA-XXXXXX) for the citizen to quote."""
+    report = Report(reference="PA-" + secrets.token_hex(3).upper(), citizen_id=turn.citizen.id,
+                    channel=turn.channel, category=category, text=text, media_url=media_url,
+                    latitude=latitude, longitude=longitude)
+    turn.db.add(report)
+    turn.db.flush()
+    return report
+
+
+def finish(turn: Turn) -> None:
+    """Store the report and give the reference number."""
+    data = turn.session.data
+    report = save_report(turn, data.get("category", "other"), data.get("text"), data.get("media_url"),
+                         data.get("latitude"), data.get("longitude"))
+    turn.session.end()
+    turn.say(turn._("Thank you. Your report is recorded with reference %(ref)s. Staff will look into it.",
+                    ref=report.reference))
+
+
+REPORT = Flow("report", (
+    Step("category", ask_category, answer_category, skip=lambda t: bool(t.session.data.get("category"))),
+    Step("details", ask_details, answer_details, skip=lambda t: bool(t.session.data.get("text"))),
+    Step("evidence", ask_evidence, answer_evidence),
+), finish)

@@ -1,0 +1,100 @@
+"""The inbound job: drain one citizen's inbox in order, ask the engine, send the replies, log both ways.
+
+The webhook only appends to `loa:inbox:{channel}:{user_id}` and enqueues `drain_inbox` (queue "inbound").
+Several workers may run drains; a per-citizen lock keeps each citizen's messages in order, and each item
+is moved (LMOVE) to a processing list while it is worked on, so a killed worker loses nothing: the next
+holder of the lock finishes the stranded item first.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from functools import lru_cache
+
+from bot import inbox, outbox
+from bot.channels import get_adapter
+from bot.message_log import apply_receipt, inbound_row
+from bot.messages import Inbound
+from core.db import session_scope
+from core.redis_conn import get_redis
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+RECEIPTS = ("delivered", "seen")
+
+
+@lru_cache(maxsize=1)
+def current_settings() -> Settings:
+    """The worker's settings, read from the environment once per process."""
+    return Settings.from_env()
+
+
+@lru_cache(maxsize=8)
+def resolve_handler(path: str):
+    """The engine function named by a dotted path ("bot.engine.handle")."""
+    module_name, _, attr = path.rpartition(".")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def drain_inbox(channel: str, user_id: str, handler: str | None = None) -> int:
+    """RQ job: process this citizen's waiting messages in order; returns how many were handled."""
+    return drain(current_settings(), channel, user_id, handler)
+
+
+def drain(settings: Settings, channel: str, user_id: str, handler: str | None = None) -> int:
+    """Drain one inbox under its lock, re-checking after release so nothing is left behind."""
+    r = get_redis(settings)
+    keys = inbox.InboxKeys(channel, user_id)
+    engine = resolve_handler(handler or settings.bot_handler)
+    handled = 0
+    while True:
+        token = inbox.begin(r, keys, settings.inbox_lock_ttl_s)
+        if token is None:
+            # The holder re-checks after releasing; this late look only matters if the holder died.
+            wait = inbox.lock_remaining_s(r, keys)
+            if r.set(keys.key("recheck"), "1", nx=True, ex=int(wait) + 2):
+                inbox.enqueue_drain(settings, keys, handler, delay_s=wait + 0.5)
+            break
+        try:
+            handled += _drain_locked(settings, r, keys, token, engine)
+        finally:
+            more = inbox.finish(r, keys, token)
+        if not more:
+            break
+    inbox.sweep(settings)
+    return handled
+
+
+def _drain_locked(settings: Settings, r, keys: inbox.InboxKeys, token: str, engine) -> int:
+    handled = 0
+    while True:
+        ours, raw = inbox.step(r, keys, token, settings.inbox_lock_ttl_s, pop_previous=handled > 0)
+        if not ours:
+            log.warning("inbox lock of %s lapsed; leaving the rest to its new holder", keys.member)
+            break
+        if raw is None:  # empty, or held while a delayed send is pending
+            break
+        process(settings, Inbound.from_dict(json.loads(raw)), engine)
+        handled += 1
+    return handled
+
+
+def process(settings: Settings, inbound: Inbound, engine) -> None:
+    """One item: receipts update the log; anything else goes to the engine and its replies out."""
+    if inbound.kind in RECEIPTS:
+        with session_scope(settings.database_url) as db:
+            apply_receipt(db, inbound)
+        return
+    try:
+        replies = engine(settings, inbound)
+    except Exception as exc:  # noqa: BLE001 - one bad message must not block the citizen's inbox
+        log.exception("engine failed on %s %s message %s", inbound.channel, inbound.kind, inbound.msg_id)
+        with session_scope(settings.database_url) as db:
+            db.add(inbound_row(inbound, error=f"engine: {type(exc).__name__}"))
+        return
+    adapter = get_adapter(inbound.channel, settings)
+    if hasattr(adapter, "acknowledge"):
+        adapter.acknowledge(inbound)
+    delivery = outbox.deliver(settings, inbound.channel, inbound.user_id, replies or [], reply_to=inbound)
+    outbox.save(settings, delivery, inbound.channel, inbound.user_id, extra_rows=(inbound_row(inbound),))

@@ -1,0 +1,49 @@
+"""The main menu and the few words that work anywhere (cancel, back, menu, language)."""
+from __future__ import annotations
+
+from bot.text import fold
+from bot.turn import Turn
+
+CANCEL_WORDS = {"huy", "huy bo", "cancel", "thoat", "/cancel", "quit", "exit", "dung lai"}
+BACK_WORDS = {"/back", "quay lai", "back", "tro lai", "lui lai", "lui"}
+MENU_WORDS = {"menu", "/menu", "/help", "help", "tro giup", "danh muc", "chuc nang"}
+LANG_WORDS = {"english": "en", "tieng anh": "en", "en": "en", "eng": "en", "in english": "en",
+              "tieng viet": "vi", "vietnamese": "vi", "vi": "vi", "viet": "vi"}
+
+
+def show_menu(turn: Turn, greeting: bool = True) -> None:
+    """The short menu of what Loa can do (with 'continue' when a declaration was left unfinished)."""
+    buttons = []
+    if turn.session.paused:
+        buttons.append((turn._("Continue my declaration"), "/continue"))
+    buttons += [
+        (turn._("Health declaration"), "/declare"),
+        (turn._("Ask a question"), "/faq"),
+        (turn._("About a tracing call"), "/tracing"),
+        (turn._("Report something"), "/report"),
+        (turn._("Announcements"), "/subscribe"),
+        (turn._("Tiếng Việt") if turn.lang == "en" else "English", "/lang:vi" if turn.lang == "en" else "/lang:en"),
+        (turn._("Talk to staff"), "/staff"),
+    ]
+    intro = turn._("Hello! I am Loa, the epidemic assistant of %(province)s.", province=_province(turn)) if greeting \
+        else turn._("What would you like to do?")
+    turn.say(intro + "\n" + turn._("Choose an option below or type your question."), buttons)
+
+
+def _province(turn: Turn) -> str:
+    from bot.places import province_name
+
+    return province_name(turn.settings.province_code)
+
+
+def language_asked(turn: Turn) -> str | None:
+    """The language the citizen asks to switch to, if this message is such a request."""
+    payload = turn.payload or ""
+    if payload.startswith("/lang:"):
+        return payload.split(":", 1)[1] if payload.split(":", 1)[1] in ("vi", "en") else None
+    return LANG_WORDS.get(fold(turn.text)) if not turn.session.flow else None
+
+
+def is_word(turn: Turn, words: set[str]) -> bool:
+    """True when the message (typed or button) is one of `words`."""
+    return (turn.payload or "") in words or fold(turn.text) in words

@@ -1,0 +1,44 @@
+"""Questions about tracing calls on chat: why did Loa call me, is this caller genuine."""
+from __future__ import annotations
+
+from bot.turn import Turn
+from core.i18n import N_, format_datetime
+
+WHY = {"F1": N_("you were listed as a close contact (F1) of a confirmed case"),
+       "F2": N_("you were listed as a contact of a close contact (F2)"),
+       "returnee": N_("you were listed as returning from an epidemic area")}
+
+
+def _calls(turn: Turn) -> list:
+    try:
+        from ivr.lookup import calls_to
+    except ImportError:  # the voice front end is not installed
+        return []
+    return calls_to(turn.settings, turn.db, turn.citizen.phone)
+
+
+def _genuine(turn: Turn) -> str:
+    return turn._("Loa's tracing calls come only from %(number)s and the hotline %(hotline)s. Health staff never ask for money, bank details or OTP codes.",
+                  number=turn.settings.twilio_from_number, hotline=turn.settings.hotline_number)
+
+
+def answer_tracing(turn: Turn, verify: bool = False) -> None:
+    """Answer from the citizen's call records when the phone is linked, else explain and ask to link it."""
+    if not turn.citizen.phone:
+        turn.say(turn._("The provincial tracing centre calls close contacts (F1, F2) and people back from epidemic areas to check their health. It never tells you who the case is.")
+                 + "\n" + _genuine(turn) + "\n"
+                 + turn._("Share your phone number and I will check whether we called you."), ask="contact")
+        turn.session.start("link_phone", "phone", {"verify": verify})
+        return
+    calls = _calls(turn)
+    if calls:
+        lines = [turn._("Yes, this was a genuine call from the provincial tracing centre.")]
+        for call in calls[:3]:
+            lines.append(turn._("On %(when)s we called you because %(why)s.",
+                                when=format_datetime(call.when, turn.lang),
+                                why=turn._(WHY.get(call.classification, WHY["F1"]))))
+        lines.append(turn._("You can do the health check now: type 'khai bao'."))
+        turn.say("\n".join(lines), [(turn._("Health declaration"), "/declare")])
+    else:
+        turn.say(turn._("We have no record of calling your number. If someone claimed to be from the health authorities, it may be a scam: do not pay or share codes, and report it.")
+                 + "\n" + _genuine(turn), [(turn._("Report something"), "/report")])

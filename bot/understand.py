@@ -1,0 +1,79 @@
+"""Free text outside a flow: one NLU interface, intents mapped to actions, low confidence asked back."""
+from __future__ import annotations
+
+import logging
+
+from bot import faq
+from bot.turn import Turn
+from core.i18n import N_
+
+log = logging.getLogger(__name__)
+INTENT_TITLES = {
+    "declare_health": N_("Health declaration"), "ask_tracing_call": N_("About a tracing call"),
+    "verify_caller": N_("Is this caller genuine?"), "report": N_("Report something"),
+    "subscribe": N_("Announcements"), "talk_to_staff": N_("Talk to staff"), "menu": N_("Menu"),
+}
+INTENT_PAYLOADS = {
+    "declare_health": "/declare", "ask_tracing_call": "/tracing", "verify_caller": "/verify",
+    "report": "/report", "subscribe": "/subscribe", "unsubscribe": "/unsubscribe", "talk_to_staff": "/staff",
+    "menu": "/menu", "greet": "/start", "change_language": "/lang",
+}
+MAX_CHARS = 1000
+
+
+def parse(turn: Turn, text: str):
+    """The NLU's reading of `text`: Rasa through nlu.client, or the keyword matcher without one."""
+    try:
+        from nlu.client import get_client
+    except ImportError:
+        from bot.keywords import classify
+        from types import SimpleNamespace
+
+        intent, confidence = classify(text)
+        return SimpleNamespace(intent=intent, confidence=confidence, ranking=[(intent, confidence)], source="keywords")
+    return get_client(turn.settings).parse(text[:MAX_CHARS], turn.lang)
+
+
+def record_question(turn: Turn, reason: str, result=None) -> None:
+    """Queue the question for the curators with what the NLU thought."""
+    try:
+        from nlu.models import UnansweredQuestion
+    except ImportError:
+        return
+    ranking = [list(r) for r in (getattr(result, "ranking", None) or [])][:5]
+    turn.db.add(UnansweredQuestion(channel=turn.channel, citizen_id=turn.citizen.id, text=turn.text[:MAX_CHARS],
+                                   language=turn.lang, predictions=ranking, reason=reason))
+
+
+def answer_faq(turn: Turn, topic: str, result=None) -> None:
+    """The vetted answer in the citizen's language, unless it expired (then staff follow up)."""
+    answer = faq.get_answer(topic, turn.lang, hotline=turn.settings.hotline_number)
+    if answer is None or answer.expired:
+        record_question(turn, "expired_answer" if answer else "no_answer", result)
+        turn.say(turn._("The guidance on this is being updated. Staff will follow up with you; for urgent help call %(hotline)s.",
+                        hotline=turn.settings.hotline_number))
+        return
+    source = turn._("Source: %(source)s (%(authority)s).", source=answer.source, authority=answer.authority)
+    turn.say(f"{answer.text}\n\n{source}")
+
+
+def ask_back(turn: Turn, result) -> None:
+    """Low confidence: offer the three likeliest topics; the second miss in a row goes to staff."""
+    from bot.engine import hand_over
+
+    record_question(turn, "low_confidence", result)
+    turn.session.misses += 1
+    if turn.session.misses >= 2:
+        turn.session.misses = 0
+        hand_over(turn, reason="nlu_miss")
+        return
+    buttons = []
+    for intent, _confidence in (getattr(result, "ranking", None) or []):
+        if intent.startswith("faq/") and intent in faq.TITLES:
+            buttons.append((faq.title(intent, turn.lang), f"/faq:{intent.split('/', 1)[1]}"))
+        elif intent in INTENT_TITLES:
+            buttons.append((turn._(INTENT_TITLES[intent]), INTENT_PAYLOADS[intent]))
+        if len(buttons) == 3:
+            break
+    buttons.append((turn._("Talk to staff"), "/staff"))
+    turn.say(turn._("Sorry, I did not understand. Did you mean one of these?"), buttons)

@@ -1,0 +1,50 @@
+"""Run an RQ worker on Loa's Redis: `python -m core.worker inbound calls broadcasts default`."""
+from __future__ import annotations
+
+import sys
+
+from rq.worker import SimpleWorker
+
+from core.privacy import configure_logging
+from core.stale_scheduler import release_stale_locks
+from core.redis_conn import QUEUES, get_redis
+from core.settings import Settings
+
+
+# RQ checks whether it should take over a dead scheduler only at maintenance time (10 min by default);
+# delayed jobs (send retries, inboxes waiting out a dead worker's lock) would wait that long.
+MAINTENANCE_INTERVAL_S = 10
+
+
+class LoaWorker(SimpleWorker):
+    """RQ's in-process worker that also frees scheduler locks whose holder died on this host."""
+
+    @property
+    def dequeue_timeout(self) -> int:
+        """Wake from an idle wait often enough for the maintenance checks to run."""
+        return MAINTENANCE_INTERVAL_S
+
+    def run_maintenance_tasks(self):
+        """Free stale scheduler locks, then RQ's own maintenance (which re-takes a free lock)."""
+        release_stale_locks(self.connection, [q.name for q in self.queues])
+        super().run_maintenance_tasks()
+
+
+def main(argv: list[str]) -> None:
+    """Start a worker that listens on the named queues (all of Loa's queues by default)."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    queues = argv or list(QUEUES)
+    # Forking per job costs ~20 ms and re-opens every connection; jobs here are short, so a
+    # worker that runs jobs in-process (SimpleWorker) is used; RQ still retries jobs of a dead worker.
+    if "calls" in queues:
+        from ivr.dialer import start_watchdog
+
+        start_watchdog()  # restarts the dialer if the worker that ran it died
+    release_stale_locks(get_redis(settings), queues)
+    worker = LoaWorker(queues, connection=get_redis(settings), maintenance_interval=MAINTENANCE_INTERVAL_S)
+    worker.work(with_scheduler=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,90 @@
+"""Staff JSON API for tracing lists: import people to call, close cases, see who is unreachable.
+
+Every route needs `Authorization: Bearer <STAFF_API_TOKEN>`; with no token configured the API is closed.
+"""
+from __future__ import annotations
+
+import functools
+import hmac
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy import func, select
+
+from core.db import session_scope
+from ivr.followup import close_case
+from ivr.importer import import_csv, import_rows
+from ivr.models import TracingContact, TracingList
+
+bp = Blueprint("ivr_api", __name__, url_prefix="/api/tracing")
+
+
+def staff_only(view):
+    """Decorator: 401 without the staff API token."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        expected = current_app.config["LOA_SETTINGS"].staff_api_token
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            abort(401)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.post("/import")
+@staff_only
+def import_list():
+    """JSON {"list": NAME, "rows": [{phone, name, classification, commune, language, exposure_date}]},
+    or a CSV body (Content-Type text/csv, ?list=NAME)."""
+    settings = current_app.config["LOA_SETTINGS"]
+    if request.mimetype in ("text/csv", "text/plain"):
+        name = request.args.get("list") or abort(400, "?list= is required for a CSV body")
+        result = import_csv(settings, name, name, text=request.get_data(as_text=True))
+    else:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("rows"), list) or not body.get("list"):
+            abort(400, 'expected {"list": "...", "rows": [...]}')
+        result = import_rows(settings, str(body["list"])[:200], body["rows"], first_row=1)
+    return jsonify(result.to_dict())
+
+
+@bp.post("/contacts/<int:contact_id>/close")
+@staff_only
+def close(contact_id: int):
+    """Close a case: no more calls or follow-ups."""
+    if not close_case(current_app.config["LOA_SETTINGS"], contact_id):
+        abort(404)
+    return jsonify(ok=True)
+
+
+@bp.get("/lists/<int:list_id>")
+@staff_only
+def list_summary(list_id: int):
+    """How many people of a list are in each state."""
+    settings = current_app.config["LOA_SETTINGS"]
+    with session_scope(settings.database_url) as session:
+        found = session.get(TracingList, list_id) or abort(404)
+        counts = dict(session.execute(select(TracingContact.status, func.count())
+                                      .where(TracingContact.list_id == list_id)
+                                      .group_by(TracingContact.status)).all())
+        followup = dict(session.execute(select(TracingContact.followup_status, func.count())
+                                        .where(TracingContact.list_id == list_id,
+                                               TracingContact.followup_status.is_not(None))
+                                        .group_by(TracingContact.followup_status)).all())
+        return jsonify(id=found.id, name=found.name, counts=counts, followup=followup)
+
+
+@bp.get("/unreachable")
+@staff_only
+def unreachable():
+    """People every call attempt failed to reach, for human tracers."""
+    settings = current_app.config["LOA_SETTINGS"]
+    with session_scope(settings.database_url) as session:
+        rows = session.scalars(select(TracingContact).where(TracingContact.status == "unreachable")
+                               .order_by(TracingContact.unreachable_at).limit(1000)).all()
+        return jsonify(contacts=[{
+            "id": c.id, "list_id": c.list_id, "name": c.name, "phone": c.phone, "classification": c.classification,
+            "commune_code": c.commune_code, "attempts": c.attempts, "last_outcome": c.last_outcome,
+            "sms_sent": c.sms_sent_at is not None,
+        } for c in rows])

@@ -1,0 +1,58 @@
+"""The SMS a person gets when every call attempt failed: who tried to reach them and the hotline."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+
+from bot.channels.errors import ContactStopped, MessageInvalid
+from bot.text import strip_diacritics
+from core import clock
+from core.db import session_scope
+from core.i18n import translator
+from core.settings import Settings
+from ivr import store, twilio_client
+from ivr.models import TracingContact
+
+log = logging.getLogger(__name__)
+
+
+def unreachable_text(settings: Settings, lang: str) -> str:
+    """The SMS body; Vietnamese without diacritics so it fits the cheaper 160-character encoding."""
+    _ = translator(lang)
+    text = _("The provincial health tracing centre tried to call you several times. Please call the hotline %(hotline)s. We never ask for money or codes.",
+             hotline=settings.hotline_number)
+    return strip_diacritics(text) if lang == "vi" else text
+
+
+def send_unreachable_sms(contact_id: int) -> str:
+    """RQ job: send the unreachable SMS once (claimed before sending so a retry never sends twice)."""
+    settings = Settings.from_env()
+    now = clock.now(settings)
+    with session_scope(settings.database_url) as session:
+        contact = session.get(TracingContact, contact_id)
+        if contact is None:
+            return "missing"
+        if store.opted_out(session, [contact.phone], store.SMS_OPT_OUT_CHANNELS):
+            return "opted_out"
+        claimed = session.execute(update(TracingContact).where(TracingContact.id == contact_id,
+                                                               TracingContact.sms_sent_at.is_(None))
+                                  .values(sms_sent_at=now)).rowcount
+        phone, lang = contact.phone, contact.language
+    if not claimed:
+        return "already_sent"
+    try:
+        twilio_client.send_sms(settings, phone, unreachable_text(settings, lang))
+    except (ContactStopped, MessageInvalid) as exc:
+        with session_scope(settings.database_url) as session:
+            if isinstance(exc, ContactStopped):
+                store.add_opt_out(session, phone, "sms", "twilio 21610")
+        log.info("unreachable SMS for contact %s refused: %s", contact_id, exc.kind)
+        return exc.kind
+    except Exception:
+        # Retryable (connection, throttling): give the claim back so RQ's retry sends it.
+        with session_scope(settings.database_url) as session:
+            session.execute(update(TracingContact).where(TracingContact.id == contact_id).values(sms_sent_at=None))
+        raise
+    return "sent"
+

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Trains on nlu/data only (own model dir) and scores Rasa and the fallback matcher on nlu/test/held_out.yml.
+# The last line is `RESULT rasa_acc=.. rasa_macro_f1=.. rasa_oos_recall=.. rasa_nodiacritics_acc=.. fallback_acc=..`.
+set -euo pipefail
+NLU_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$NLU_DIR")"
+export RASA_TELEMETRY_ENABLED=false
+EVAL_MODELS="${NLU_EVAL_MODELS:-$NLU_DIR/models/eval}"
+bash "$NLU_DIR/install.sh"
+NLU_MODELS="$EVAL_MODELS" bash "$NLU_DIR/train.sh"
+cd "$ROOT"
+exec "$ROOT/.venv/bin/python" -m nlu.evaluate --models "$EVAL_MODELS" "$@"

@@ -1,0 +1,49 @@
+"""Free text outside a flow through the NLU interface. Rasa is not running here, so the client's
+degraded-mode matcher (trained from the same files) answers: the bot never goes silent."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.db import session_scope
+from core.models import Alert
+from nlu.models import UnansweredQuestion
+from tests.bot.test_engine_flows import run, say
+
+pytestmark = pytest.mark.usefixtures("db", "redis_client")
+
+CASES = [
+    # (what the citizen types, a fragment of the answer or a button payload)
+    ("toi muon khai bao y te", "họ và tên"),
+    ("Tôi muốn khai báo y tế", "họ và tên"),
+    ("sao tong dai goi cho toi vay", "truy vết"),
+    ("cho toi noi chuyen voi nhan vien", "cán bộ"),
+    ("dang ky nhan thong bao", "thông báo"),
+    ("cach ly tai nha may ngay", "Nguồn"),
+    ("Tôi 57 tuổi bị cao huyết áp, tiêm vaccine được không?", "Nguồn"),
+    ("English please", "English"),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_free_text_becomes_an_action(settings, text, expected):
+    run(settings, f"nlu-{abs(hash(text))}", [(text, expected)])
+
+
+def test_low_confidence_asks_back_then_hands_over(settings):
+    user = "nlu-miss"
+    first = say(settings, user, text="asdkj qwe zzxv")
+    assert "chưa hiểu" in first[-1].text and 2 <= len(first[-1].buttons) <= 4
+    assert first[-1].buttons[-1].payload == "/staff"
+    second = say(settings, user, text="lkjhg poiuy mnbv")
+    assert "cán bộ" in second[-1].text
+    with session_scope(settings.database_url) as db:
+        questions = db.scalars(select(UnansweredQuestion)).all()
+        assert [q.reason for q in questions] == ["low_confidence", "low_confidence"]
+        assert questions[0].text == "asdkj qwe zzxv" and questions[0].predictions
+        assert db.scalar(select(Alert)).kind == "handoff"
+
+
+def test_answer_in_english_for_an_english_citizen(settings):
+    replies = run(settings, "nlu-en", [(("p", "/lang:en"), "English"), ("how long is home quarantine", "Source")])
+    assert "Nguồn" not in replies[-1].text

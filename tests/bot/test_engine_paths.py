@@ -1,0 +1,101 @@
+"""Engine paths besides the declaration: reports, announcements, language, staff, bad input."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.engine import handle
+from bot.messages import Inbound
+from core.db import session_scope
+from core.models import Alert, ChannelIdentity, Report, Subscription
+from tests.bot.test_engine_flows import run, say
+
+pytestmark = pytest.mark.usefixtures("db", "redis_client")
+
+
+def test_report_with_photo_gets_a_reference(settings):
+    replies = run(settings, "rep-1", [
+        (("p", "/report"), "phản ánh điều gì"),
+        (("p", "/report:price_gouging"), "mô tả"),
+        ("Hiệu thuốc ở chợ bán que test 500 nghìn một cái", "gửi ảnh"),
+    ])
+    replies = say(settings, "rep-1", kind="image", media_url="https://example.invalid/p.jpg")
+    with session_scope(settings.database_url) as db:
+        report = db.scalar(select(Report))
+        assert report.category == "price_gouging" and "que test" in report.text
+        assert report.media_url == "https://example.invalid/p.jpg"
+        assert report.reference in replies[-1].text
+
+
+def test_report_location_and_skip(settings):
+    run(settings, "rep-2", [(("p", "/report:quarantine_breach"), "mô tả"),
+                            ("Nhà số 5 đang cách ly nhưng vẫn ra ngoài", "vị trí")])
+    replies = say(settings, "rep-2", kind="location", latitude=19.8, longitude=105.77)
+    assert "PA-" in replies[-1].text
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(Report)).latitude == pytest.approx(19.8)
+
+
+def test_subscribe_and_unsubscribe(settings):
+    run(settings, "sub-1", [(("p", "/subscribe"), "thông báo"), ("phuong hac thanh", "Hạc Thành")])
+    with session_scope(settings.database_url) as db:
+        sub = db.scalar(select(Subscription))
+        assert sub.active and sub.commune_code == 14797
+    run(settings, "sub-1", [(("p", "/unsubscribe"), "không nhận thông báo nữa")])
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(Subscription)).active is False
+
+
+def test_language_switch_is_remembered(settings):
+    run(settings, "lang-1", [("english", "English"), ("/start", "Health declaration")])
+    run(settings, "lang-1", [("tieng viet", "tiếng Việt"), ("/start", "Khai báo y tế")])
+
+
+def test_staff_handoff_raises_an_alert(settings):
+    run(settings, "staff-1", [(("p", "/staff"), "cán bộ")])
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(Alert)).kind == "handoff"
+
+
+def test_unfollow_marks_identity_and_follow_restores(settings):
+    handle(settings, Inbound(channel="zalo", user_id="z-1", kind="follow"))
+    assert handle(settings, Inbound(channel="zalo", user_id="z-1", kind="unfollow")) == []
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(ChannelIdentity)).stopped_reason == "unfollowed"
+    assert handle(settings, Inbound(channel="zalo", user_id="z-1", kind="follow"))
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(ChannelIdentity)).stopped_at is None
+
+
+@pytest.mark.parametrize("text", ["", "😷🙏", "x" * 5000, "ab\x00\x07cd", "Привет مرحبا 你好", "\u202e\u200b"])
+def test_bad_free_text_gets_a_polite_answer(settings, text):
+    replies = say(settings, "bad-1", text=text)
+    assert replies and all(r.text for r in replies)
+
+
+@pytest.mark.parametrize("answer,expected", [("1850", "1900"), ("abc", "1900"), ("19577", "1900"), ("", "1900")])
+def test_impossible_year_is_reasked(settings, answer, expected):
+    run(settings, f"year-{answer}", [(("p", "/declare"), "họ và tên"), ("Phạm Thị Dung", "Năm sinh"),
+                                     (answer, expected)])
+
+
+@pytest.mark.parametrize("answer,expected", [("abc", "không phải là số điện thoại"),
+                                             ("+1 415 555 0123", "Việt Nam"), ("0212345678", "không tồn tại")])
+def test_bad_phone_is_reasked_with_the_reason(settings, answer, expected):
+    run(settings, f"phone-{answer}", [(("p", "/declare"), "họ và tên"), ("Phạm Thị Dung", "Năm sinh"),
+                                      ("1960", "điện thoại"), (answer, expected)])
+
+
+def test_faq_answer_in_the_citizens_language_with_its_source(settings):
+    vi = run(settings, "faq-1", [(("p", "/faq:quarantine"), "Nguồn")])
+    en = run(settings, "faq-2", [(("p", "/lang:en"), "English"), (("p", "/faq:quarantine"), "Source")])
+    assert vi[-1].text != en[-1].text
+
+
+def test_expired_answer_is_not_given_and_goes_to_the_curators(settings):
+    from nlu.models import UnansweredQuestion
+
+    replies = run(settings, "faq-3", [(("p", "/faq:distancing_rules"), "cán bộ sẽ liên hệ")])
+    assert "Chỉ thị" not in replies[-1].text
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(UnansweredQuestion)).reason == "expired_answer"
