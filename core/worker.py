@@ -1,6 +1,7 @@
 """Run an RQ worker on Loa's Redis: `python -m core.worker inbound calls broadcasts default`."""
 from __future__ import annotations
 
+import logging
 import sys
 
 from rq.worker import SimpleWorker
@@ -30,6 +31,19 @@ class LoaWorker(SimpleWorker):
         super().run_maintenance_tasks()
 
 
+def warm_up(settings: Settings) -> None:
+    """Load the engine and fit the degraded-mode matcher now, so the first citizen after a start or an NLU
+    outage does not wait the second or two the fit takes."""
+    from bot.inbound import resolve_handler
+    from nlu.fallback import get_matcher
+
+    resolve_handler(settings.bot_handler)
+    try:
+        get_matcher()
+    except Exception:  # noqa: BLE001 - no training data here: the client says "not understood" instead
+        logging.getLogger(__name__).exception("could not fit the fallback matcher")
+
+
 def main(argv: list[str]) -> None:
     """Start a worker that listens on the named queues (all of Loa's queues by default)."""
     settings = Settings.from_env()
@@ -41,6 +55,8 @@ def main(argv: list[str]) -> None:
         from ivr.dialer import start_watchdog
 
         start_watchdog()  # restarts the dialer if the worker that ran it died
+    if "inbound" in queues:
+        warm_up(settings)
     release_stale_locks(get_redis(settings), queues)
     worker = LoaWorker(queues, connection=get_redis(settings), maintenance_interval=MAINTENANCE_INTERVAL_S)
     worker.work(with_scheduler=True)
