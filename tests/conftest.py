@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -58,16 +59,26 @@ def db(migrated, settings):
     """A clean database: every table emptied before the test; yields a session factory."""
     from core.db import Base, get_engine, session_factory
 
+    from sqlalchemy.exc import OperationalError
+
     engine = get_engine(settings.database_url)
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            # One statement, one lock on every table: a worker still finishing the previous test's work
-            # cannot slip a row in between two DELETEs (a foreign key error on the second).
-            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} CASCADE")
-        else:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    # One statement, one lock on every table: a worker still finishing the previous test's
+                    # work cannot slip a row in between two DELETEs (a foreign key error on the second).
+                    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+                    conn.exec_driver_sql(f"TRUNCATE {names} CASCADE")
+                else:
+                    for table in reversed(Base.metadata.sorted_tables):
+                        conn.execute(table.delete())
+            break
+        except OperationalError:
+            # That worker's transaction and the TRUNCATE can deadlock; PostgreSQL cancels one of them.
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
     return session_factory(settings.database_url)
 
 

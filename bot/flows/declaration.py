@@ -164,8 +164,10 @@ def _answer_multi(turn: Turn, options: dict, key: str, ask) -> bool:
 
 def ask_symptoms(turn: Turn) -> None:
     """Which symptoms in the last 14 days (choose all that apply)."""
-    _ask_multi(turn, turn._("In the last 14 days, have you had any of these? Choose all that apply, then 'Done'."),
-               SYMPTOMS, "symptoms")
+    # On the phone each symptom is its own yes/no question, so there is nothing to "choose, then Done".
+    question = (turn._("In the last 14 days, have you had any of these symptoms?") if _is_voice(turn)
+                else turn._("In the last 14 days, have you had any of these? Choose all that apply, then 'Done'."))
+    _ask_multi(turn, question, SYMPTOMS, "symptoms")
 
 
 def answer_symptoms(turn: Turn) -> bool:
@@ -191,7 +193,8 @@ def answer_danger(turn: Turn) -> bool:
 # --- onset ----------------------------------------------------------------------------------
 def ask_onset(turn: Turn) -> None:
     """When did the symptoms start."""
-    turn.say(turn._("When did the symptoms start? Choose, or type a date (for example: 20/11)."),
+    turn.say(turn._("When did the symptoms start?") if _is_voice(turn)
+             else turn._("When did the symptoms start? Choose, or type a date (for example: 20/11)."),
              [(turn._(label), f"/onset:{key}") for key, label, _days in ONSET])
 
 

@@ -21,6 +21,21 @@ def _messages(sandbox, channel, user, count):
     return messages
 
 
+def _reply_with(sandbox, channel, user, after, expected, timeout=15.0):
+    """Wait until a message after the first `after` contains `expected` (a reply may come in several
+    messages, arriving one by one); return all the user's messages."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        messages = _messages(sandbox, channel, user, after + 1)
+        text = " ".join(m["text"] + " " + " ".join(b["title"] for b in m["buttons"]) for m in messages[after:])
+        if expected.lower() in text.lower() or time.monotonic() > deadline:
+            assert expected.lower() in text.lower(), f"{expected!r} not in {text!r}"
+            return messages
+        time.sleep(0.2)
+
+
 def _zalo(sandbox, user, **event):
     response = httpx.post(f"{sandbox.url}/_sandbox/zalo/emit", json={"user_id": user, **event}, timeout=10)
     assert response.json()["delivery"]["status"] == 200, response.text
@@ -51,11 +66,7 @@ def test_zalo_citizen_declares_with_danger_signs(settings, sandbox_clean):
     seen = 0
     for event, expected in steps:
         _zalo(sandbox, user, **event)
-        seen += 1
-        messages = _messages(sandbox, "zalo", user, seen)
-        seen = len(messages)
-        text = " ".join(m["text"] + " " + " ".join(b["title"] for b in m["buttons"]) for m in messages[-3:])
-        assert expected.lower() in text.lower(), f"{event}: {expected!r} not in {text!r}"
+        seen = len(_reply_with(sandbox, "zalo", user, seen, expected))
     with session_scope(settings.database_url) as db:
         record = db.scalar(select(Declaration))
         assert record.risk_level == "danger" and record.phone == "+84912000111"

@@ -30,6 +30,8 @@ def test_a_low_risk_declaration_by_keypad(hotline, db, lang, texts):
     text = spoken(transcript)
     for expected in texts:
         assert expected in text
+    # Chat-only hints (buttons to tap, dates to type) are never read to a caller.
+    assert not any(hint in text for hint in ("'Done'", "'Xong'", "type a date", "gõ ngày"))
     # The greeting is bilingual; after the choice every sentence is in the chosen language's voice.
     after = transcript[transcript.index(events(transcript, "gather")[0]):]
     voice = ("Google.vi-VN-Standard-A", "vi-VN") if lang == "vi" else ("Google.en-US-Standard-C", "en-US")
@@ -71,6 +73,7 @@ def test_symptoms_are_asked_one_by_one_and_the_chosen_ones_recorded(hotline, db)
     keys = ["1", "1980#", "1", "1", "1", *["2"] * 5, *["2"] * 4, "2", "1", "2", "2", "2"]
     text = spoken(place(hotline, "en", [*keys, "2", HANG_UP]))
     assert "Do you have any of these danger signs right now?" in text
+    assert "When did the symptoms start?" in text and "type a date" not in text
     with db() as session:
         row = session.scalars(select(Declaration)).one()
     assert sorted(row.answers["symptoms"]) == ["cough", "fever"] and row.answers["contact"] is True
