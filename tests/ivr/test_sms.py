@@ -97,8 +97,10 @@ def sms(body: str, sid: str = "SM" + "a" * 32, sender: str = CITIZEN) -> dict:
 def queued(redis_client, phone: str = CITIZEN) -> list:
     """Messages accepted into the inbound pipeline: the inbox, or already taken by a running worker
     (which drains the inbox at once; its dedupe key is written in the same step as the inbox push)."""
-    waiting = redis_client.lrange(f"loa:inbox:sms:{phone}", 0, -1)
-    # Receipts for our own replies are deduplicated too (`...:<sid>:delivered`); they are not inbound messages.
+    # Receipts for our own replies pass through the inbox too (deduplicated as `...:<sid>:delivered`);
+    # they are not inbound messages.
+    waiting = [item for item in redis_client.lrange(f"loa:inbox:sms:{phone}", 0, -1)
+               if b'"kind": "delivered"' not in item]
     taken = [key for key in redis_client.scan_iter("loa:dedupe:sms:*") if key.count(b":") == 3]
     return waiting or taken
 
