@@ -59,7 +59,8 @@ def main(argv: list[str]) -> None:
         warm_up(settings)
     release_stale_locks(get_redis(settings), queues)
     worker = LoaWorker(queues, connection=get_redis(settings), maintenance_interval=MAINTENANCE_INTERVAL_S)
-    worker.work(with_scheduler=True)
+    # RQ logs three lines per job at INFO; LOG_LEVEL=WARNING keeps busy workers quiet.
+    worker.work(with_scheduler=True, logging_level=settings.log_level)
 
 
 if __name__ == "__main__":
