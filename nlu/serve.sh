@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Serves the newest trained model over HTTP (POST /model/parse) on NLU_PORT (default 5005).
+# Serves the newest trained model over HTTP (POST /model/parse) on NLU_PORT, else the port of NLU_URL
+# (the address the app calls), else 5005.
 # Env: NLU_MODELS (model dir, default nlu/models), NLU_MODEL (a model file, overrides NLU_MODELS).
 set -euo pipefail
 NLU_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,5 +14,6 @@ if [ -z "$model" ]; then
     exit 1
 fi
 cd "$NLU_DIR"
-exec "$NLU_DIR/.venv/bin/rasa" run --enable-api -m "$model" --port "${NLU_PORT:-5005}" \
+url_port="$(printf '%s' "${NLU_URL:-}" | sed -nE 's#^https?://[^/:]+:([0-9]+).*#\1#p')"
+exec "$NLU_DIR/.venv/bin/rasa" run --enable-api -m "$model" --port "${NLU_PORT:-${url_port:-5005}}" \
     --interface "${NLU_HOST:-127.0.0.1}" "$@"
