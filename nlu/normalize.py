@@ -36,6 +36,7 @@ ABBREVIATIONS: dict[str, str] = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _WORD = re.compile(r"\w+")
 _REPEAT = re.compile(r"(\D)\1{2,}")  # "khongggg" -> "khong"; digits are left alone ("1000")
+_LAUGH = re.compile(r"([^\W\d])\1{2,}")  # a single letter repeated: "kkk" is laughter, not the abbreviation k
 
 
 def strip_diacritics(text: str) -> str:
@@ -62,6 +63,9 @@ def tokens(text: str, fold: bool = True) -> list[str]:
     table = _FOLDED_ABBREVIATIONS if fold else ABBREVIATIONS
     out: list[str] = []
     for word in _WORD.findall(text.replace("_", " ")):
+        if _LAUGH.fullmatch(word):  # "kkk", "hhhh": chat laughter, not "k" = không
+            out.append(word[:3])
+            continue
         word = _REPEAT.sub(r"\1", word)
         out.extend(table.get(word, word).split())
     return out
