@@ -2,7 +2,7 @@
 for Loa's design (verify -> dedupe -> inbox -> RQ workers) against the naive one (the engine and the
 send inside the webhook), in the same run. Starts and stops everything it needs.
 
-    .venv/bin/python bench/webhooks.py [--rate 200] [--seconds 30] [--naive-seconds 15] [--workers 2] [--echo]
+    .venv/bin/python bench/webhooks.py [--rate 200] [--seconds 30] [--naive-seconds 15] [--workers 2] [--no-rasa] [--echo]
 """
 from __future__ import annotations
 
@@ -53,8 +53,9 @@ def signed_event(user_id: str, msg_id: str, text: str, secret: str) -> tuple[byt
 class Stack:
     """Redis, a migrated SQLite database, the sandbox, Loa's web app (gunicorn), the naive app and 2 workers."""
 
-    def __init__(self, handler: str | None, workers: int = 2):
-        self.workers = workers
+    def __init__(self, handler: str | None, workers: int = 2, with_rasa: bool = True):
+        self.workers, self.with_rasa = workers, with_rasa
+        self.roles: dict[str, subprocess.Popen] = {}
         self.tmp = Path(tempfile.mkdtemp(prefix="loa-bench-"))
         self.procs: list[subprocess.Popen] = []
         self.web_port, self.naive_port, self.sandbox_port = free_port(), free_port(), free_port()
@@ -73,16 +74,26 @@ class Stack:
             self.env["REDIS_URL"] = url
             if proc:
                 self.procs.append(proc)
+                self.roles["redis"] = proc
+        if self.with_rasa:
+            from nlu.server import start_rasa_server, wait_ready
+
+            port = int(self.env["NLU_URL"].rsplit(":", 1)[1])
+            proc = start_rasa_server(port, log=self.tmp / "rasa.log")
+            self.procs.append(proc)
+            self.roles["rasa"] = proc
+            wait_ready(self.env["NLU_URL"], proc)
         subprocess.run([PY, "-m", "core.migrate"], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
         log = open(self.tmp / "stack.log", "ab")
         # Acks are what must stay fast: the workers and the provider stand-in yield the CPU to the web
         # processes and the load generator (on a 2-core machine they all compete).
-        self._spawn(["nice", "-n", "10", PY, "-m", "sandbox"], log)
-        for port, app in ((self.web_port, "core.app:create_app()"), (self.naive_port, "bench.webhooks:naive_app()")):
+        self._spawn(["nice", "-n", "10", PY, "-m", "sandbox"], log, "sandbox")
+        for port, app, role in ((self.web_port, "core.app:create_app()", "web"),
+                                (self.naive_port, "bench.webhooks:naive_app()", "naive")):
             self._spawn([PY, "-m", "gunicorn", "-k", "gthread", "-w", "2", "--threads", "8", "-b",
-                         f"127.0.0.1:{port}", "--log-level", "warning", app], log)
-        for _ in range(self.workers):
-            self._spawn(["nice", "-n", "10", PY, "-m", "core.worker", "inbound"], log)
+                         f"127.0.0.1:{port}", "--log-level", "warning", app], log, role)
+        for i in range(self.workers):
+            self._spawn(["nice", "-n", "10", PY, "-m", "core.worker", "inbound"], log, f"worker{i}")
         for port in (self.sandbox_port, self.web_port, self.naive_port):
             wait_http(f"http://127.0.0.1:{port}/", timeout=60)
         self._wait_workers(timeout=120)
@@ -110,9 +121,25 @@ class Stack:
         while client.llen("rq:queue:inbound") and time.monotonic() < deadline:
             time.sleep(1)
 
-    def _spawn(self, cmd: list[str], log) -> None:
-        self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log,
-                                           start_new_session=True))
+    def _spawn(self, cmd: list[str], log, role: str) -> None:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
+        self.procs.append(proc)
+        self.roles[role] = proc
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by each started process and its children (one session each), by role."""
+        tick = os.sysconf("SC_CLK_TCK")
+        by_session: dict[int, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # After the command: state ppid pgrp session ... utime(12) stime(13) counted from state.
+            by_session[int(fields[3])] = by_session.get(int(fields[3]), 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        return {role: by_session.get(proc.pid, 0.0) for role, proc in self.roles.items()}
 
     def stop(self) -> None:
         """Stop every process this stack started, then remove its files."""
@@ -212,9 +239,19 @@ def run_phase(stack: Stack, port: int, label: str, rate: float, seconds: float, 
     count = int(rate * seconds)
     users = [f"{label}{i:06d}" for i in range(count)]
     bodies = [signed_event(u, f"{label}-m{i}", "xin chào", secret) for i, u in enumerate(users)]
+    cpu_before, own_before = stack.cpu_seconds(), time.process_time()
     sent, acks, offered = asyncio.run(offer_load(f"http://127.0.0.1:{port}/webhooks/zalo", bodies, rate))
+    load_cpu = time.process_time() - own_before
     ok = [a for a in acks if a == a]
     replies = reply_latencies(f"http://127.0.0.1:{stack.sandbox_port}", users, sent, timeout=max(60.0, seconds * 4))
+    # Where the CPU went, per message: the polling of the sandbox above is left out of the load generator's share.
+    cpu = {role: (after - cpu_before.get(role, 0.0)) * 1000 / count for role, after in stack.cpu_seconds().items()}
+    workers = sum(v for role, v in cpu.items() if role.startswith("worker"))
+    parts = {"web": cpu.get("web", 0.0), "naive": cpu.get("naive", 0.0), "workers": workers,
+             "rasa": cpu.get("rasa", 0.0), "sandbox": cpu.get("sandbox", 0.0), "redis": cpu.get("redis", 0.0),
+             "load": load_cpu * 1000 / count}
+    print(f"{label:6s} CPU ms per message: " + "  ".join(f"{k} {v:.1f}" for k, v in parts.items() if v >= 0.05),
+          flush=True)
     result = dict(offered=offered, acked=len(ok), sent=count, replied=len(replies), ack_p50=pct(ok, 50),
                   ack_p99=pct(ok, 99), reply_p50=pct(replies, 50), reply_p95=pct(replies, 95))
     print(f"{label:6s} offered {offered:.0f}/s  acked {len(ok)}/{count}  replied {len(replies)}/{count}  "
@@ -230,6 +267,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--naive-seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=2, help="inbound RQ workers")
+    parser.add_argument("--no-rasa", action="store_true", help="leave Rasa out: the degraded-mode matcher answers")
     parser.add_argument("--echo", action="store_true", help="use an echo engine instead of bot.engine")
     args = parser.parse_args()
     handler = "bench.webhooks.echo" if args.echo else None
@@ -240,9 +278,13 @@ def main() -> None:
     from core.settings import Settings
 
     secret = Settings.from_env().zalo_oa_secret_key
-    stack = Stack(handler, args.workers).start()
+    from nlu.server import unavailable_reason
+
+    no_rasa = args.no_rasa or handler is not None or unavailable_reason() is not None
+    stack = Stack(handler, args.workers, with_rasa=not no_rasa).start()
     try:
-        print(f"engine: {handler or 'bot.engine.handle'}; {args.workers} workers; stack in {stack.tmp}", flush=True)
+        print(f"engine: {handler or 'bot.engine.handle'}; NLU: {'degraded-mode matcher' if no_rasa else 'Rasa'}; "
+              f"{args.workers} workers; stack in {stack.tmp}", flush=True)
         run_phase(stack, stack.web_port, "warm", 20, 2, secret)
         queued = run_phase(stack, stack.web_port, "queued", args.rate, args.seconds, secret)
         stack.wait_idle(timeout=300)  # the naive run must not share the CPU with the queued run's backlog
