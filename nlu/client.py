@@ -149,3 +149,11 @@ def get_client(settings) -> NluClient:
         if client is None:
             client = _clients[key] = NluClient(settings)
         return client
+
+
+def forget_clients() -> None:
+    """Close and drop this process's clients, breakers included (tests; a changed NLU_URL)."""
+    with _clients_lock:
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
