@@ -73,13 +73,19 @@ def _bad(message: str, status: int = 400):
 
 @bp.get("/_sandbox/messages")
 def messages():
-    """Messages delivered to a user (or a whole channel), oldest first; optionally long-poll with wait/min."""
+    """Messages delivered to a user (or a whole channel), oldest first; optionally long-poll with wait/min;
+    `after=N` leaves out the first N (a poller's cursor)."""
     channel, user_id = request.args.get("channel"), request.args.get("user_id")
+    try:
+        after = max(int(request.args.get("after") or 0), 0)
+    except ValueError:
+        return _bad("after must be a whole number")
     wait = float(request.args.get("wait") or 0)
     if wait > 0:
         found = chat_store.wait_for(channel, user_id, int(request.args.get("min") or 1), min(wait, 60.0))
     else:
         found = chat_store.messages(channel, user_id)
+    found = found[after:]
     if request.args.get("raw") not in ("1", "true"):
         found = [{k: v for k, v in m.items() if k not in ("raw", "message")} for m in found]
     return jsonify(found)

@@ -34,6 +34,10 @@ def test_messages_per_user_oldest_first_with_buttons_and_time(api, settings):
     assert len({i["message_id"] for i in items}) == 3 and "raw" not in items[0]
     assert [i["text"] for i in _messages(api, channel="telegram", user_id="42")] == ["telegram"]
     assert len(_messages(api, channel="zalo")) == 4
+    # `after` is a poller's cursor: only what came after the first N.
+    assert [i["text"] for i in _messages(api, channel="zalo", user_id="u-a", after=2)] == ["ba"]
+    assert _messages(api, channel="zalo", after=4) == []
+    assert api.get("/_sandbox/messages", params={"channel": "zalo", "after": "x"}).status_code == 400
     raw = _messages(api, channel="zalo", user_id="u-a", raw=1)
     assert raw[0]["raw"] == {"recipient": {"user_id": "u-a"}, "message": {"text": "một"}}
 
