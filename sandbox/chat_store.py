@@ -53,10 +53,11 @@ def find(channel: str, user_id: str, message_id: str) -> dict | None:
     return None
 
 
-def messages(channel: str | None = None, user_id: str | None = None) -> list[dict]:
-    """Recorded messages, oldest first, filtered by channel and user when given."""
+def messages(channel: str | None = None, user_id: str | None = None, after: int = 0) -> list[dict]:
+    """Recorded messages, oldest first, filtered by channel and user when given, without the first `after`."""
     with _lock:
-        return [copy.deepcopy(m) for m in _messages if _matches(m, channel, user_id)]
+        # Copy only what is returned: a poller with a cursor would otherwise pay for the whole history.
+        return [copy.deepcopy(m) for m in [m for m in _messages if _matches(m, channel, user_id)][after:]]
 
 
 def wait_for(channel: str | None, user_id: str | None, minimum: int, timeout: float) -> list[dict]:

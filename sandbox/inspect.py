@@ -82,10 +82,9 @@ def messages():
         return _bad("after must be a whole number")
     wait = float(request.args.get("wait") or 0)
     if wait > 0:
-        found = chat_store.wait_for(channel, user_id, int(request.args.get("min") or 1), min(wait, 60.0))
+        found = chat_store.wait_for(channel, user_id, int(request.args.get("min") or 1), min(wait, 60.0))[after:]
     else:
-        found = chat_store.messages(channel, user_id)
-    found = found[after:]
+        found = chat_store.messages(channel, user_id, after)
     if request.args.get("raw") not in ("1", "true"):
         found = [{k: v for k, v in m.items() if k not in ("raw", "message")} for m in found]
     return jsonify(found)
