@@ -1,7 +1,7 @@
 """`make run`: start Loa with everything it needs and print where everything is.
 
 With REDIS_URL unset an embedded redis-server is started; with no provider credentials the adapters
-talk to the sandbox stand-ins that the Procfile starts next to the web app, the worker and Rasa.
+talk to the sandbox stand-ins that the Procfile starts next to the web app, the workers and Rasa.
 """
 from __future__ import annotations
 

@@ -44,6 +44,16 @@ def warm_up(settings: Settings) -> None:
         logging.getLogger(__name__).exception("could not fit the fallback matcher")
 
 
+def rq_log_level(queues: list[str], level: str) -> str:
+    """RQ's own log level: LOG_LEVEL, but WARNING for a dialer-only worker unless debugging.
+
+    RQ logs three lines per job at INFO, and the dialer's idle chain runs a tick job twice a second:
+    that would bury everything else (the dialer's own log lines keep LOG_LEVEL)."""
+    if set(queues) == {"calls"} and level.upper() != "DEBUG":
+        return "WARNING"
+    return level
+
+
 def main(argv: list[str]) -> None:
     """Start a worker that listens on the named queues (all of Loa's queues by default)."""
     settings = Settings.from_env()
@@ -59,8 +69,7 @@ def main(argv: list[str]) -> None:
         warm_up(settings)
     release_stale_locks(get_redis(settings), queues)
     worker = LoaWorker(queues, connection=get_redis(settings), maintenance_interval=MAINTENANCE_INTERVAL_S)
-    # RQ logs three lines per job at INFO; LOG_LEVEL=WARNING keeps busy workers quiet.
-    worker.work(with_scheduler=True, logging_level=settings.log_level)
+    worker.work(with_scheduler=True, logging_level=rq_log_level(queues, settings.log_level))
 
 
 if __name__ == "__main__":
