@@ -7,8 +7,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from core import clock
 from core.i18n import N_, format_date, translator
-from ivr import twiml
-from ivr.window import parse_window
+from ivr import cdc, twiml
 
 WHO = {
     "F1": N_("Our records show that you were in close contact with a confirmed COVID-19 case (you are an F1)."),
@@ -83,21 +82,30 @@ def unfinished(settings, lang: str) -> list[str]:
               hotline=settings.hotline_number)]
 
 
-def connect_cdc(settings, lang: str) -> VoiceResponse:
-    """Dial the provincial CDC in its opening hours; otherwise promise a call back and point to 115."""
+def connect_cdc(settings, lang: str, action_url: str) -> VoiceResponse:
+    """Dial the CDC numbers on duty now (ivr.cdc); outside their hours promise a call back and point to 115."""
     _ = translator(lang)
     voice, language = twiml.voice(lang)
     response = VoiceResponse()
-    start, end = parse_window(settings.cdc_hours)
-    if not (start <= clock.local_now(settings).time() < end) or not settings.cdc_numbers:
+    # The same duty roster as the hotline: a number's own hours ("+84...@07:00-12:00") are not part of it.
+    numbers = cdc.on_duty(settings)
+    if not numbers:
         response.say(_("The CDC line is closed now. Staff have been alerted and will call you back. In an emergency, call 115."),
                      voice=voice, language=language)
         response.hangup()
         return response
     response.say(_("Connecting you to the provincial CDC. Please hold."), voice=voice, language=language)
-    dial = response.dial(caller_id=settings.twilio_from_number, timeout=30)
-    for number in settings.cdc_numbers:
+    # With an action, the end of the <Dial> comes back to us: a finished conversation is not "nobody answered".
+    dial = response.dial(action=action_url, method="POST", caller_id=settings.twilio_from_number,
+                         timeout=cdc.DIAL_TIMEOUT_S)
+    for number in numbers:
         dial.number(number)
-    response.say(_("Nobody could answer. Staff have been alerted and will call you back. In an emergency, call 115."),
-                 voice=voice, language=language)
     return response
+
+
+def after_cdc(lang: str, dial_status: str) -> VoiceResponse:
+    """The end of the tracing call once the <Dial> to the CDC is over."""
+    _ = translator(lang)
+    if dial_status == "completed":
+        return twiml.say_and_hang_up(lang, _("Thank you. Goodbye."))
+    return twiml.say_and_hang_up(lang, _("Nobody could answer. Staff have been alerted and will call you back. In an emergency, call 115."))

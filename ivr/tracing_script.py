@@ -5,6 +5,7 @@
                          silence or another key asks again, the third failure says goodbye (we call back later)
 /voice/tracing/step      each key of the health check, given to the engine (bot.engine) through ivr.twiml;
                          after symptoms or danger signs: press 1 to be connected to the provincial CDC now
+/voice/tracing/cdc-after the <Dial> to the CDC ended: goodbye after a conversation, else staff will call back
 Nothing said here ever names or hints at the confirmed case (F0).
 """
 from __future__ import annotations
@@ -150,7 +151,7 @@ def _show(settings, contact, attempt, state: dict):
     if state["mode"] == "giveup":
         return twiml.say_and_hang_up(contact.language, *script_text.unfinished(settings, contact.language))
     if state["mode"] == "cdc":
-        return script_text.connect_cdc(settings, contact.language)
+        return script_text.connect_cdc(settings, contact.language, _url("cdc-after", attempt.id, contact.id))
     get_redis(settings).set(STATE_KEY.format(sid=sid), json.dumps(state, ensure_ascii=False), ex=STATE_TTL_S)
     return twiml.render(state, contact.language, _url("step", attempt.id, contact.id))
 
@@ -182,3 +183,12 @@ def step():
     if before.get("offered") or before["mode"] == "urgent":
         state = {**state, "offered": True}  # the CDC was offered on this call (by the engine or by us)
     return _twiml(_show(settings, contact, attempt, state))
+
+
+@bp.post("/cdc-after")
+@twilio_signed
+def cdc_after():
+    """The <Dial> to the CDC ended: a conversation says goodbye, nobody answering promises a call back."""
+    loaded = _load_call()
+    lang = loaded[1].language if loaded else "vi"
+    return _twiml(script_text.after_cdc(lang, request.form.get("DialCallStatus", "no-answer")))

@@ -149,7 +149,7 @@ def prompt(state: dict, lang: str) -> tuple[list[str], int | None, str]:
         for key, button in zip(keys, state["buttons"]):
             say_lines.append(button.get("line") or _("For %(title)s, press %(n)s.", title=button["title"], n=key))
         if max(len(k) for k in keys) > 1:
-            say_lines.append(_("Type the number on your keypad, then press the hash key."))
+            say_lines.append(_("Enter the number on your keypad, then press the hash key."))
             return say_lines, None, "#"
         return say_lines, 1, ""
     if mode == "multi":
@@ -159,7 +159,7 @@ def prompt(state: dict, lang: str) -> tuple[list[str], int | None, str]:
         return [*state.get("say", []), _("You entered %(digits)s. Press 1 to confirm, 2 to enter it again.",
                               digits=spell(state["typed"]))], 1, ""
     if mode == "digits":
-        return say_lines + [_("Type the number on your keypad, then press the hash key.")], None, "#"
+        return say_lines + [_("Enter the number on your keypad, then press the hash key.")], None, "#"
     if mode == "urgent":
         return say_lines + [_("To talk to the provincial CDC now, press 1.")], 1, ""
     return say_lines, None, ""

@@ -68,7 +68,9 @@ def answer_birth_year(turn: Turn) -> bool:
     this_year = local_now().year
     text = turn.text.strip()
     if not (text.isdigit() and len(text) == 4 and 1900 <= int(text) <= this_year):
-        turn.say(turn._("Please type a year of birth between 1900 and %(year)s, for example: 1985.", year=this_year),
+        # A caller enters digits on the keypad (the call says how); "type" is chat wording.
+        turn.say(turn._("Please enter a year of birth between 1900 and %(year)s.", year=this_year) if _is_voice(turn)
+                 else turn._("Please type a year of birth between 1900 and %(year)s, for example: 1985.", year=this_year),
                  ask="digits")
         return False
     turn.session.data["birth_year"] = int(text)

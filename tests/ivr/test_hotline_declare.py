@@ -63,9 +63,17 @@ def test_a_typed_number_can_be_entered_again(hotline, db):
         assert session.scalars(select(Declaration.birth_year)).one() == 1957
 
 
-def test_a_year_the_engine_refuses_is_asked_again(hotline):
-    text = spoken(place(hotline, "en", ["1", "1850#", "1", HANG_UP]))
-    assert "Please type a year of birth between 1900" in text
+# Words that only make sense in a chat (buttons to tap, text to type): a caller has a keypad.
+CHAT_HINTS = {"en": ("type", "tap", "button", "done", "choose"), "vi": ("gõ", "chạm", "nút", "xong", "chọn, hoặc")}
+
+
+@pytest.mark.parametrize("lang, retry", [("en", "Please enter a year of birth between 1900"),
+                                         ("vi", "Vui lòng nhập năm sinh từ 1900")])
+def test_a_year_the_engine_refuses_is_asked_again_in_keypad_words(hotline, lang, retry):
+    text = spoken(place(hotline, lang, ["1", "1850#", "1", "1980#", "1", "1", *["2"] * 6, *["2"] * 4, "2", HANG_UP]))
+    assert retry in text
+    after_menu = text[text.index("1 8 5 0"):].lower()  # the declaration: the retry, the symptoms, the onset
+    assert not [hint for hint in CHAT_HINTS[lang] if hint in after_menu]
 
 
 def test_symptoms_are_asked_one_by_one_and_the_chosen_ones_recorded(hotline, db):

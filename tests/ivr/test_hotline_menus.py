@@ -193,8 +193,10 @@ def test_an_unknown_call_at_a_later_step_hears_the_main_menu(hotline, settings):
 
 
 # --- signatures -------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["/voice/incoming", "/voice/menu", "/voice/declare", "/voice/recorded",
-                                  "/voice/cdc/after", "/voice/voicemail"])
+@pytest.mark.parametrize("path", ["/voice/incoming", "/voice/language", "/voice/menu", "/voice/declare",
+                                  "/voice/faq", "/voice/lookup", "/voice/report", "/voice/recorded",
+                                  "/voice/cdc/after", "/voice/voicemail", "/voice/tracing/identity?contact=1&attempt=1",
+                                  "/voice/tracing/step?contact=1&attempt=1", "/voice/tracing/cdc-after?contact=1&attempt=1"])
 def test_unsigned_or_badly_signed_requests_are_refused(hotline, settings, path):
     params = {"CallSid": "CA" + "1" * 32, "From": CALLER, "Digits": "1"}
     assert httpx.post(hotline.url + path, data=params).status_code == 403

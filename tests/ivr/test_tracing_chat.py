@@ -1,0 +1,37 @@
+"""The chat side of tracing calls (ask_tracing_call, verify_caller), answered from the dialer's call records
+once the citizen's phone number is linked: when and why we called, never who the case is; else a scam warning."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from bot import engine
+from bot.messages import Inbound
+from ivr.models import CallAttempt
+from tests.ivr.tracing_calls import PHONE, person
+
+
+def _say(settings, user: str, **inbound) -> str:
+    replies = engine.handle(settings, Inbound(channel="telegram", user_id=user, language_code="en", **inbound))
+    return "\n".join(reply.text for reply in replies)
+
+
+@pytest.mark.parametrize("payload", ["/tracing", "/verify"])
+def test_a_linked_citizen_hears_when_and_why_we_called(settings, db, redis_client, daytime, payload):
+    _contact_id, attempt_id = person(db, settings, "F2", "en")
+    with db() as session:
+        session.execute(update(CallAttempt).where(CallAttempt.id == attempt_id).values(status="completed"))
+        session.commit()
+    asked = _say(settings, "t-100", kind="button", payload=payload)
+    assert "Share your phone number" in asked and settings.twilio_from_number in asked
+    text = _say(settings, "t-100", kind="contact", phone=PHONE)
+    assert "Yes, this was a genuine call from the provincial tracing centre." in text
+    assert "you were listed as a contact of a close contact (F2)" in text and "9:00" in text
+    assert "Lê Văn A" not in text  # the list's name for the person is not echoed, nor anything about an F0
+
+
+def test_no_call_on_record_warns_about_scams(settings, db, redis_client, daytime):
+    _say(settings, "t-101", kind="button", payload="/verify")
+    text = _say(settings, "t-101", kind="contact", phone="+84912000999")
+    assert "We have no record of calling your number." in text and "scam" in text
+    assert settings.twilio_from_number in text
