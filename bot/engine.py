@@ -14,20 +14,31 @@ from bot.flows.declaration import DECLARATION, answer_phone
 from bot.flows.household import HOUSEHOLD
 from bot.flows.report import REPORT
 from bot.flows.subscription import SUBSCRIBE, unsubscribe
-from bot.menu import BACK_WORDS, CANCEL_WORDS, MENU_WORDS, is_word, language_asked, show_menu
+from bot.menu import BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked, show_menu
 from bot.messages import Button, Inbound, Reply
 from bot.session import ConversationSession
 from bot.text import clean, fold
-from bot.tracing_answers import answer_tracing
+from bot.tracing_answers import LINK_PHONE, answer_tracing
 from bot.turn import Turn
 from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, parse
 from core.db import session_scope
-from core.i18n import normalize_language
+from core.i18n import LANGUAGES, normalize_language
 from core.models import utcnow
 from core.redis_conn import get_redis
 from core.settings import Settings
 
-FLOWS: dict[str, Flow] = {f.name: f for f in (DECLARATION, HOUSEHOLD, REPORT, SUBSCRIBE)}
+FLOWS: dict[str, Flow] = {f.name: f for f in (DECLARATION, HOUSEHOLD, REPORT, SUBSCRIBE, LINK_PHONE)}
+# Only a declaration is long enough to come back to; leaving a one-question flow for the menu ends it,
+# so it never takes the place of a declaration set aside earlier.
+RESUMABLE = {"declaration"}
+
+
+def leave_flow(turn: Turn) -> None:
+    """Set a declaration aside for 'continue'; end any other flow."""
+    if turn.session.flow in RESUMABLE:
+        turn.session.pause()
+    else:
+        turn.session.end()
 
 
 # --- the routes: (test, action), first match wins -----------------------------------------------
@@ -36,24 +47,29 @@ def is_receipt(turn: Turn) -> bool:
     return turn.inbound.kind in ("delivered", "seen")
 
 
+def ignore(turn: Turn) -> None:
+    """Nothing to say."""
+
+
 def on_unfollow(turn: Turn) -> None:
     """The citizen left: stop sending to this address."""
     turn.identity.stopped_at, turn.identity.stopped_reason = utcnow(), "unfollowed"
 
 
 def greet(turn: Turn) -> None:
-    """A new follower, /start or hello: the menu (an unfinished flow is kept for 'continue')."""
+    """A new follower, /start or hello: the menu (an unfinished declaration is kept for 'continue')."""
     turn.identity.stopped_at = turn.identity.stopped_reason = None
-    if turn.session.flow:
-        turn.session.pause()
+    leave_flow(turn)
     show_menu(turn)
 
 
 def cancel(turn: Turn) -> None:
-    """Drop the current flow (or the paused one) and show the menu."""
+    """Drop the current flow (or, outside a flow, the paused one) and show the menu."""
     had_flow = bool(turn.session.flow or turn.session.paused)
-    turn.session.end()
-    turn.session.paused = None
+    if turn.session.flow:
+        turn.session.end()  # a declaration set aside earlier stays: only what is on screen is cancelled
+    else:
+        turn.session.paused = None
     turn.say(turn._("Cancelled.") if had_flow else turn._("There is nothing to cancel."))
     show_menu(turn, greeting=False)
 
@@ -77,19 +93,13 @@ def go_back(turn: Turn) -> None:
 
 
 def menu(turn: Turn) -> None:
-    """Pause any flow and show the menu."""
-    turn.session.pause()
+    """Leave the flow (a declaration can be continued later) and show the menu."""
+    leave_flow(turn)
     show_menu(turn, greeting=False)
 
 
 def continue_flow(turn: Turn) -> None:
     """Give the message to the flow's current step."""
-    if turn.session.flow == "link_phone":
-        if answer_phone(turn):
-            verify = turn.session.data.get("verify", False)
-            turn.session.end()
-            answer_tracing(turn, verify)
-        return
     FLOWS[turn.session.flow].advance(turn)
 
 
@@ -142,6 +152,10 @@ def understand_free_text(turn: Turn) -> None:
         else:
             show_menu(turn, greeting=False)
         return
+    if not any(ch.isalnum() for ch in turn.text):
+        # An emoji, a sticker or a "👍" after an answer is not a question: no miss, nothing for the curators.
+        show_menu(turn, greeting=False)
+        return
     result = parse(turn, turn.text)
     intent, confidence = result.intent, result.confidence
     if intent in ("nlu_fallback", "out_of_scope") or confidence < turn.settings.nlu_confidence_threshold:
@@ -165,9 +179,10 @@ def understand_free_text(turn: Turn) -> None:
 
 
 ROUTES: tuple[tuple[Callable[[Turn], bool], Callable[[Turn], None]], ...] = (
-    (is_receipt, lambda turn: None),
+    (is_receipt, ignore),
     (lambda t: t.inbound.kind == "unfollow", on_unfollow),
     (lambda t: t.inbound.kind in ("follow", "start") or t.payload == "/start", greet),
+    (lambda t: bool(t.session.flow) and is_word(t, GREET_WORDS), greet),
     (lambda t: is_word(t, CANCEL_WORDS), cancel),
     (lambda t: language_asked(t) is not None, switch_language),
     (lambda t: bool(t.session.flow) and t.session.flow in FLOWS and is_word(t, BACK_WORDS), go_back),
@@ -190,7 +205,8 @@ def _run(settings: Settings, inbound: Inbound, act: Callable[[Turn], None], lang
     client = get_redis(settings)
     inbound.text = clean(inbound.text)
     with session_scope(settings.database_url) as db:
-        first_lang = normalize_language(inbound.language_code) if inbound.language_code else None
+        code = (inbound.language_code or "").replace("_", "-").split("-")[0].lower()
+        first_lang = code if code in LANGUAGES else settings.default_language  # DEFAULT_LANGUAGE for the rest
         identity = identities.ensure(db, inbound.channel, inbound.user_id, inbound.display_name, first_lang)
         session = ConversationSession.load(client, inbound.channel, inbound.user_id)
         session.lang = lang or session.lang or identity.citizen.language
@@ -205,6 +221,8 @@ def route(turn: Turn) -> None:
     """Walk the ROUTES table and act on the first match."""
     for test, action in ROUTES:
         if test(turn):
+            if action not in (ignore, understand_free_text):
+                turn.session.misses = 0  # only unclear questions in a row go to staff, not two days apart
             action(turn)
             return
 

@@ -7,6 +7,8 @@ from bot.turn import Turn
 CANCEL_WORDS = {"huy", "huy bo", "cancel", "thoat", "/cancel", "quit", "exit", "dung lai"}
 BACK_WORDS = {"/back", "quay lai", "back", "tro lai", "lui lai", "lui"}
 MENU_WORDS = {"menu", "/menu", "/help", "help", "tro giup", "danh muc", "chuc nang"}
+# A citizen coming back to an unfinished flow says hello first; that is not an answer (nor a full name).
+GREET_WORDS = {"xin chao", "chao", "chao ban", "chao loa", "alo", "hello", "hi", "hey", "xin chao loa"}
 LANG_WORDS = {"english": "en", "tieng anh": "en", "en": "en", "eng": "en", "in english": "en",
               "tieng viet": "vi", "vietnamese": "vi", "vi": "vi", "viet": "vi"}
 

@@ -1,6 +1,8 @@
 """Questions about tracing calls on chat: why did Loa call me, is this caller genuine."""
 from __future__ import annotations
 
+from bot.flows.base import Flow, Step
+from bot.flows.declaration import answer_phone
 from bot.turn import Turn
 from core.i18n import N_, format_datetime
 
@@ -26,9 +28,8 @@ def answer_tracing(turn: Turn, verify: bool = False) -> None:
     """Answer from the citizen's call records when the phone is linked, else explain and ask to link it."""
     if not turn.citizen.phone:
         turn.say(turn._("The provincial tracing centre calls close contacts (F1, F2) and people back from epidemic areas to check their health. It never tells you who the case is.")
-                 + "\n" + _genuine(turn) + "\n"
-                 + turn._("Share your phone number and I will check whether we called you."), ask="contact")
-        turn.session.start("link_phone", "phone", {"verify": verify})
+                 + "\n" + _genuine(turn))
+        LINK_PHONE.start(turn, {"verify": verify})
         return
     calls = _calls(turn)
     if calls:
@@ -42,3 +43,19 @@ def answer_tracing(turn: Turn, verify: bool = False) -> None:
     else:
         turn.say(turn._("We have no record of calling your number. If someone claimed to be from the health authorities, it may be a scam: do not pay or share codes, and report it.")
                  + "\n" + _genuine(turn), [(turn._("Report something"), "/report")])
+
+
+def ask_phone_to_check(turn: Turn) -> None:
+    """Ask for the phone number the tracing centre would have called, with the share-contact button."""
+    turn.say(turn._("Share your phone number and I will check whether we called you."), ask="contact")
+
+
+def check_calls(turn: Turn) -> None:
+    """The number is linked: answer the question the citizen asked."""
+    verify = bool(turn.session.data.get("verify"))
+    turn.session.end()
+    answer_tracing(turn, verify)
+
+
+# A one-step flow like the others, so language, back, cancel and menu work while it waits for the number.
+LINK_PHONE = Flow("link_phone", (Step("phone", ask_phone_to_check, answer_phone),), check_calls)

@@ -7,7 +7,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from core.privacy import configure_logging
-from core.settings import Settings
+from core.settings import ROOT, Settings
 
 # Feature blueprints, registered when their module exists (each issue adds its own).
 BLUEPRINTS = (
@@ -38,7 +38,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the web app for `settings` (read from the environment when None)."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
-    app = Flask("loa")
+    # Served from the package, not the working directory: Zalo fetches the contact card's image from here.
+    app = Flask("loa", static_folder=str(ROOT / "core" / "static"))
     app.config["LOA_SETTINGS"] = settings
     app.config["SECRET_KEY"] = settings.secret_key
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes

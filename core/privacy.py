@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 import re
 
-_PHONE = re.compile(r"(?<![\w])(\+?84|0)(\d[\d .-]{6,12}\d)(?![\w])")
+# 0912345678, 0912 345 678, 84912345678, +84 912 345 678, (+84) 912.345.678: the prefix is kept as written.
+_PHONE = re.compile(r"(?<![\w+])(\(?\+?84\)?[ .-]?|0)(\d(?:[ .-]?\d){7,10})(?![\w])")
 
 
 def mask_phone(text: str) -> str:
@@ -15,6 +16,14 @@ def mask_phone(text: str) -> str:
         return match.group(1) + "*" * max(len(digits) - len(re.sub(r"\D", "", match.group(1))) - 3, 0) + digits[-3:]
 
     return _PHONE.sub(_mask, text)
+
+
+class MaskingFormatter(logging.Formatter):
+    """A formatter that masks phone numbers in the whole line, tracebacks included (exception texts carry them)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The formatted record with every phone number masked."""
+        return mask_phone(super().format(record))
 
 
 class PhoneMaskingFilter(logging.Filter):
@@ -34,7 +43,7 @@ def configure_logging(level: str = "INFO") -> None:
     if any(isinstance(f, PhoneMaskingFilter) for h in root.handlers for f in h.filters):
         return
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PhoneMaskingFilter())
     root.addHandler(handler)
     root.setLevel(level)

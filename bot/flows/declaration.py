@@ -174,7 +174,12 @@ def ask_symptoms(turn: Turn) -> None:
 
 def answer_symptoms(turn: Turn) -> bool:
     """Toggle a symptom, take typed symptoms, or finish."""
-    return _answer_multi(turn, SYMPTOMS, "symptoms", ask_symptoms)
+    done = _answer_multi(turn, SYMPTOMS, "symptoms", ask_symptoms)
+    if done and not turn.session.data.get("symptoms"):
+        # Gone back and cleared every symptom: danger signs and onset are skipped now, so drop earlier answers.
+        turn.session.data.pop("danger_signs", None)
+        turn.session.data.pop("onset", None)
+    return done
 
 
 def no_symptoms(turn: Turn) -> bool:

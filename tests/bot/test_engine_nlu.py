@@ -47,3 +47,23 @@ def test_low_confidence_asks_back_then_hands_over(settings):
 def test_answer_in_english_for_an_english_citizen(settings):
     replies = run(settings, "nlu-en", [(("p", "/lang:en"), "English"), ("how long is home quarantine", "Source")])
     assert "Nguồn" not in replies[-1].text
+
+
+def test_a_chosen_topic_ends_a_run_of_misses(settings):
+    user = "nlu-miss-then-topic"
+    assert "chưa hiểu" in say(settings, user, text="asdkj qwe zzxv")[-1].text
+    assert "Nguồn" in say(settings, user, payload="/faq:quarantine")[-1].text
+    again = say(settings, user, text="lkjhg poiuy mnbv")
+    assert "chưa hiểu" in again[-1].text  # asked back again, not handed over
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(Alert)) is None
+
+
+@pytest.mark.parametrize("text", ["👍", "😷🙏", "...", ""])
+def test_emoji_is_neither_a_miss_nor_a_question_for_the_curators(settings, text):
+    user = f"nlu-emoji-{abs(hash(text))}"
+    for _ in range(3):
+        replies = say(settings, user, text=text)
+        assert replies and "/declare" in [b.payload for r in replies for b in r.buttons]
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(Alert)) is None and db.scalar(select(UnansweredQuestion)) is None

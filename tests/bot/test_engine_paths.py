@@ -99,3 +99,10 @@ def test_expired_answer_is_not_given_and_goes_to_the_curators(settings):
     assert "Chỉ thị" not in replies[-1].text
     with session_scope(settings.database_url) as db:
         assert db.scalar(select(UnansweredQuestion)).reason == "expired_answer"
+
+
+@pytest.mark.parametrize("code,expected", [(None, "Health declaration"), ("fr", "Health declaration"),
+                                           ("vi-VN", "Khai báo y tế")])
+def test_a_new_citizen_gets_the_default_language_unless_telegram_says_one_loa_speaks(settings, code, expected):
+    english_default = settings.with_(default_language="en")
+    run(english_default, f"deflang-{code}", [("/start", expected)], language_code=code)

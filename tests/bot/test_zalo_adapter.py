@@ -149,3 +149,13 @@ ERRORS = [
 def test_error_codes_map_to_the_closed_set(code, error, retry_after):
     exc = map_error(code, "msg")
     assert type(exc) is error and exc.code == code and exc.retry_after == retry_after
+
+
+def test_the_contact_cards_image_is_served_by_loa(zalo, client):
+    from urllib.parse import urlparse
+
+    card = zalo.render(Reply(text="Xin số điện thoại", ask="contact"))[-1]
+    url = card["attachment"]["payload"]["elements"][0]["image_url"]
+    assert url.startswith(zalo.settings.public_url)
+    resp = client.get(urlparse(url).path)
+    assert resp.status_code == 200 and resp.mimetype == "image/png" and resp.data.startswith(b"\x89PNG")

@@ -1,0 +1,63 @@
+"""Leaving a flow and coming back: language, back, menu and cancel in every flow, and an unfinished
+declaration that survives a detour through another flow."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.engine import session_state
+from core.db import session_scope
+from core.models import Declaration
+from tests.bot.test_engine_flows import run, say
+
+pytestmark = pytest.mark.usefixtures("db", "redis_client")
+
+
+def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_and_menu(settings):
+    user = "leave-tracing"
+    run(settings, user, [(("p", "/tracing"), "chia sẻ số điện thoại"),
+                         (("p", "/lang:en"), "Share your phone number"),  # re-asked in the new language
+                         ("back", "first question"),
+                         ("menu", "What would you like to do?")])
+    assert session_state(settings, "telegram", user) is None
+    replies = say(settings, user, payload="/continue")
+    assert replies and "Continue my declaration" not in str([b.title for r in replies for b in r.buttons])
+    run(settings, user, [(("p", "/verify"), "Share your phone number"), ("0912 345 111", "no record of calling")])
+
+
+def test_a_detour_through_another_flow_keeps_the_unfinished_declaration(settings):
+    user = "leave-detour"
+    run(settings, user, [(("p", "/declare"), "họ và tên"), ("Lê Thị Hoa", "Năm sinh"),
+                         ("menu", "/continue"),
+                         (("p", "/report"), "phản ánh"), ("menu", "/continue"),
+                         (("p", "/tracing"), "chia sẻ"), ("/start", "/continue"),
+                         (("p", "/subscribe"), "thông báo"), ("hủy", "Đã hủy"),
+                         (("p", "/continue"), "Năm sinh"), ("1970", "điện thoại")])
+    assert session_state(settings, "telegram", user) == "declaration"
+
+
+def test_cancel_outside_a_flow_drops_the_unfinished_declaration(settings):
+    user = "leave-cancel"
+    run(settings, user, [(("p", "/declare"), "họ và tên"), ("menu", "/continue"), ("huy", "Đã hủy")])
+    replies = say(settings, user, text="menu")
+    assert "/continue" not in [b.payload for r in replies for b in r.buttons]
+
+
+def test_clearing_symptoms_after_going_back_drops_the_danger_signs(settings):
+    user = "leave-symptoms"
+    run(settings, user, [(("p", "/declare"), "họ và tên"), ("Lê Thị Hoa", "Năm sinh"), ("1970", "điện thoại"),
+                         ("0912345678", "xã"), ("Hạc Thành", "14 ngày"),
+                         (("p", "symptoms:fever"), "✓"), (("p", "/done"), "nguy hiểm"),
+                         (("p", "danger_signs:chest_pain"), "✓"), ("quay lai", "14 ngày"),
+                         (("p", "symptoms:fever"), "/done"), (("p", "/done"), "tiếp xúc gần"),
+                         ("không", "vùng dịch"), ("không", "liều"), ("2", "bệnh nền"), ("không", "THẤP")])
+    with session_scope(settings.database_url) as db:
+        record = db.scalar(select(Declaration))
+        assert record.risk_level == "low" and not record.answers.get("danger_signs")
+
+
+def test_coming_back_with_a_hello_offers_to_continue_rather_than_taking_it_as_a_name(settings):
+    user = "leave-hello"
+    run(settings, user, [(("p", "/declare"), "họ và tên"), ("Xin chào", "/continue"), (("p", "/continue"), "họ và tên"),
+                         ("Lê Thị Hoa", "Năm sinh")])
+    run(settings, user, [("chao ban", "/continue"), (("p", "/continue"), "Năm sinh")])
