@@ -6,6 +6,7 @@ fresh checkout never speaks untranslated text.
 """
 from __future__ import annotations
 
+import os
 import threading
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -25,7 +26,17 @@ from core.settings import ROOT
 TRANSLATIONS = ROOT / "translations"
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_zone() -> ZoneInfo:
+    """The TIMEZONE setting's zone (Asia/Ho_Chi_Minh by default), read when used so .env applies."""
+    return _zone(os.environ.get("TIMEZONE") or DEFAULT_TIMEZONE)
 _lock = threading.Lock()
 
 
@@ -95,22 +106,22 @@ def N_(message: str) -> str:
 
 
 def local_now() -> datetime:
-    """The current time in Asia/Ho_Chi_Minh."""
-    return datetime.now(timezone.utc).astimezone(TZ)
+    """The current time in the configured zone (TIMEZONE, Asia/Ho_Chi_Minh by default)."""
+    return datetime.now(timezone.utc).astimezone(local_zone())
 
 
 def format_date(value: date | datetime, lang: str, fmt: str = "medium") -> str:
-    """A date written the way `lang` readers expect, in Asia/Ho_Chi_Minh."""
+    """A date written the way `lang` readers expect, in the configured zone."""
     if isinstance(value, datetime):
-        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(TZ).date()
+        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(local_zone()).date()
     return _format_date(value, format=fmt, locale=Locale.parse(normalize_language(lang)))
 
 
 def format_datetime(value: datetime, lang: str, fmt: str = "short") -> str:
-    """A date and time in Asia/Ho_Chi_Minh, formatted for `lang`."""
+    """A date and time in the configured zone, formatted for `lang`."""
     if not value.tzinfo:
         value = value.replace(tzinfo=timezone.utc)
-    return _format_datetime(value, format=fmt, tzinfo=TZ, locale=Locale.parse(normalize_language(lang)))
+    return _format_datetime(value, format=fmt, tzinfo=local_zone(), locale=Locale.parse(normalize_language(lang)))
 
 
 def format_number(value: float | int, lang: str) -> str:
