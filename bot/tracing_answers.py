@@ -1,6 +1,8 @@
 """Questions about tracing calls on chat: why did Loa call me, is this caller genuine."""
 from __future__ import annotations
 
+import re
+
 from bot.flows.base import Flow, Step
 from bot.flows.declaration import answer_phone
 from bot.turn import Turn
@@ -19,13 +21,43 @@ def _calls(turn: Turn) -> list:
     return calls_to(turn.settings, turn.db, turn.citizen.phone)
 
 
+# A number written in a question: "so 0283 6000 115", "+84 28...", "1900.9095" (8 digits or more).
+_NUMBER = re.compile(r"(?<![\d+])\+?\d[\d .-]{6,16}\d(?!\d)")
+
+
+def asked_number(text: str) -> str | None:
+    """The phone number a citizen asks about in `text` ("is 0283... your number?"), as written; None if none."""
+    for match in _NUMBER.finditer(text or ""):
+        if len(re.sub(r"\D", "", match.group())) >= 8:
+            return match.group().strip()
+    return None
+
+
+def _verdict(turn: Turn, number: str) -> str:
+    try:
+        from ivr.lookup import is_our_number
+    except ImportError:  # the voice front end is not installed: only the caller id is known
+        ours = re.sub(r"\D", "", number)[-9:] == re.sub(r"\D", "", turn.settings.twilio_from_number)[-9:]
+    else:
+        ours = is_our_number(turn.settings, number)
+    if ours:
+        return turn._("%(number)s is one of Loa's numbers: a call from it is genuine.", number=number)
+    return turn._("%(number)s is not one of Loa's numbers. Be careful: do not pay or share codes, and report it if they asked.",
+                  number=number)
+
+
 def _genuine(turn: Turn) -> str:
     return turn._("Loa's tracing calls come only from %(number)s and the hotline %(hotline)s. Health staff never ask for money, bank details or OTP codes.",
                   number=turn.settings.twilio_from_number, hotline=turn.settings.hotline_number)
 
 
-def answer_tracing(turn: Turn, verify: bool = False) -> None:
-    """Answer from the citizen's call records when the phone is linked, else explain and ask to link it."""
+def answer_tracing(turn: Turn, verify: bool = False, from_question: bool = True) -> None:
+    """Answer from the citizen's call records when the phone is linked, else explain and ask to link it.
+
+    A question about a given number ("is 0283... yours?") first gets a verdict on that number."""
+    number = asked_number(turn.text) if verify and from_question else None
+    if number:
+        turn.say(_verdict(turn, number))
     if not turn.citizen.phone:
         turn.say(turn._("The provincial tracing centre calls close contacts (F1, F2) and people back from epidemic areas to check their health. It never tells you who the case is.")
                  + "\n" + _genuine(turn))
@@ -54,7 +86,8 @@ def check_calls(turn: Turn) -> None:
     """The number is linked: answer the question the citizen asked."""
     verify = bool(turn.session.data.get("verify"))
     turn.session.end()
-    answer_tracing(turn, verify)
+    # The text now is the citizen's own number; any verdict on an asked-about one came with the question.
+    answer_tracing(turn, verify, from_question=False)
 
 
 # A one-step flow like the others, so language, back, cancel and menu work while it waits for the number.

@@ -35,3 +35,34 @@ def test_no_call_on_record_warns_about_scams(settings, db, redis_client, daytime
     text = _say(settings, "t-101", kind="contact", phone="+84912000999")
     assert "We have no record of calling your number." in text and "scam" in text
     assert settings.twilio_from_number in text
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("Is 028 3600 0115 your number? They called me", "028 3600 0115 is one of Loa's numbers"),
+    ("so +84 28 3600 0115 goi cho toi co phai lua dao", "+84 28 3600 0115 is one of Loa's numbers"),
+    ("0912.345.678 called saying I am F1 and asked for money", "0912.345.678 is not one of Loa's numbers"),
+])
+def test_a_question_about_a_number_gets_a_verdict_on_it(settings, db, redis_client, daytime, question, verdict):
+    # The NLU maps such questions to verify_caller, which the engine runs as /verify with the text kept.
+    text = _say(settings, "t-102", kind="text", text=question, payload="/verify")
+    assert verdict in text
+
+
+def test_the_citizens_own_number_is_not_judged(settings, db, redis_client, daytime):
+    _say(settings, "t-103", kind="button", payload="/verify")
+    text = _say(settings, "t-103", kind="text", text="0912 000 999")
+    assert "Loa's numbers" not in text and "We have no record of calling your number." in text
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("text, number", [
+    ("so 0283 6000 115 co phai cua tong dai", "0283 6000 115"),
+    ("+84912345678 gọi cho tôi", "+84912345678"),
+    ("hotline 1900.9095 có thật không", "1900.9095"),
+    ("tôi 57 tuổi, năm 2021 tiêm 2 mũi", None),
+    ("", None),
+])
+def test_asked_number(text, number):
+    from bot.tracing_answers import asked_number
+
+    assert asked_number(text) == number
