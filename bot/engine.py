@@ -115,7 +115,11 @@ def run_command(turn: Turn) -> None:
     """A button payload outside a flow."""
     payload = turn.payload or ""
     head, _, arg = payload.partition(":")
-    if head == "/declare":
+    if head == "/declare" and turn.session.paused and arg != "new":
+        # Starting over would silently throw away the answers given so far: ask first.
+        turn.say(turn._("You have an unfinished declaration. Continue it, or start a new one?"),
+                 [(turn._("Continue my declaration"), "/continue"), (turn._("Start a new declaration"), "/declare:new")])
+    elif head == "/declare":
         turn.session.paused = None
         DECLARATION.start(turn, {"phone": turn.citizen.phone} if turn.citizen.phone else None)
     elif head == "/continue":

@@ -61,3 +61,13 @@ def test_coming_back_with_a_hello_offers_to_continue_rather_than_taking_it_as_a_
     run(settings, user, [(("p", "/declare"), "họ và tên"), ("Xin chào", "/continue"), (("p", "/continue"), "họ và tên"),
                          ("Lê Thị Hoa", "Năm sinh")])
     run(settings, user, [("chao ban", "/continue"), (("p", "/continue"), "Năm sinh")])
+
+
+def test_declaring_again_with_an_unfinished_declaration_asks_before_dropping_it(settings):
+    user = "leave-redeclare"
+    run(settings, user, [(("p", "/declare"), "họ và tên"), ("Lê Thị Hoa", "Năm sinh"), ("menu", "/continue"),
+                         ("khai bao", "chưa hoàn thành"),
+                         (("p", "/continue"), "Năm sinh")])
+    run(settings, user, [("menu", "/continue"), ("khai bao", "/declare:new"), (("p", "/declare:new"), "họ và tên"),
+                         # The new declaration is the one to continue: the old answers (at the year) are gone.
+                         ("menu", "/continue"), (("p", "/continue"), "họ và tên")])
