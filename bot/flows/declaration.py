@@ -9,6 +9,7 @@ from bot.flows.base import Flow, Step
 from bot.flows.declaration_result import finish
 from bot.phones import InvalidPhone, to_e164
 from bot.identities import link_phone
+from bot.text import fold
 from bot.turn import Turn
 from core.i18n import N_, gettext, local_now
 
@@ -47,10 +48,19 @@ def ask_name(turn: Turn) -> None:
         turn.say(turn._("Let's start your health declaration. What is your full name?\n(Type 'huy' to cancel or 'quay lai' to go back at any step.)"))
 
 
+# Openings of requests, never of Vietnamese or English names (symptom words such as "bi ho" are left
+# out on purpose: "Bi Hoàng" is a name).
+NOT_NAMES = ("khai bao", "to khai", "declare", "declaration", "phan anh", "to giac", "bao cao", "report",
+             "nhan vien", "tu van vien", "staff", "human", "cam on", "thank", "tam biet", "huy dang ky",
+             "dang ky nhan", "subscribe", "unsubscribe", "truy vet", "tong dai", "cuoc goi", "xin chao", "hello")
+
+
 def answer_name(turn: Turn) -> bool:
     """A name has 2-100 characters and some letters."""
     name = " ".join(turn.text.split())
-    if not (2 <= len(name) <= 100) or sum(ch.isalpha() for ch in name) < 2 or any(ch.isdigit() for ch in name):
+    # "khai báo y tế", "cảm ơn", "report": a request typed at the name question is not anybody's name.
+    request = fold(name).startswith(NOT_NAMES)
+    if request or not (2 <= len(name) <= 100) or sum(ch.isalpha() for ch in name) < 2 or any(ch.isdigit() for ch in name):
         turn.say(turn._("Please type the full name in letters, for example: Nguyễn Văn An."))
         return False
     turn.session.data["full_name"] = name.title()

@@ -36,6 +36,7 @@ def run(settings, user, transcript, channel="telegram", **first):
 VI_WITH_DIACRITICS = [
     ("Xin chào", "Khai báo y tế"),
     ("khai báo y tế", "họ và tên"),
+    ("khai báo y tế", "ví dụ: Nguyễn Văn An"),  # a request is not a name: re-asked with an example
     ("Nguyễn Văn An", "Năm sinh"),
     ("1850", "1900"),  # impossible year: re-asked with an example
     ("1957", "số điện thoại"),
