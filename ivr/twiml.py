@@ -124,6 +124,7 @@ def plan(replies: list[Reply]) -> dict:
             # Choices that are numbers (vaccine doses 0, 1, 2, 3+) are pressed as themselves.
             for button, number in zip(buttons, numbers):
                 button["key"] = number
+                button["or_more"] = button["title"].endswith("+")  # "3+" would be read "three plus"
         return {**base, "mode": "buttons", "say": intro, "ask": question, "buttons": buttons}
     return {**base, "mode": "digits", "say": intro, "ask": question, "typed": None}
 
@@ -147,7 +148,8 @@ def prompt(state: dict, lang: str) -> tuple[list[str], int | None, str]:
     if mode == "buttons":
         keys = _keys(state)
         for key, button in zip(keys, state["buttons"]):
-            say_lines.append(button.get("line") or _("For %(title)s, press %(n)s.", title=button["title"], n=key))
+            title = _("%(n)s or more", n=key) if button.get("or_more") else button["title"]
+            say_lines.append(button.get("line") or _("For %(title)s, press %(n)s.", title=title, n=key))
         if max(len(k) for k in keys) > 1:
             say_lines.append(_("Enter the number on your keypad, then press the hash key."))
             return say_lines, None, "#"

@@ -30,6 +30,7 @@ def test_a_low_risk_declaration_by_keypad(hotline, db, lang, texts):
     text = spoken(transcript)
     for expected in texts:
         assert expected in text
+    assert ("For 3 or more, press 3." if lang == "en" else "Để chọn 3 trở lên, bấm phím 3.") in text
     # Chat-only hints (buttons to tap, dates to type) are never read to a caller.
     assert not any(hint in text for hint in ("'Done'", "'Xong'", "type a date", "gõ ngày"))
     # The greeting is bilingual; after the choice every sentence is in the chosen language's voice.

@@ -61,7 +61,7 @@ def test_vietnamese_prompts_come_from_the_catalog():
 
 def test_numeric_choices_are_pressed_as_themselves():
     state = twiml.plan([Reply("Doses?", [Button(d, f"/doses:{d.rstrip('+')}") for d in ("0", "1", "2", "3+")])])
-    assert [t for t, _v, _l in says(xml(state, "en"))][-1] == "For 3+, press 3."
+    assert [t for t, _v, _l in says(xml(state, "en"))][-1] == "For 3 or more, press 3."
     engine = Engine()
     twiml.next_state(state, "0", engine, "en")
     assert engine.sent == [("/doses:0", "")]
