@@ -15,8 +15,10 @@ from functools import lru_cache
 from bot import inbox, outbox
 from bot.channels import get_adapter
 from bot.message_log import apply_receipt, inbound_row
-from bot.messages import Inbound
+from bot.messages import Inbound, Reply
+from bot.session import ConversationSession
 from core.db import session_scope
+from core.i18n import gettext
 from core.redis_conn import get_redis
 from core.settings import Settings
 
@@ -80,6 +82,16 @@ def _drain_locked(settings: Settings, r, keys: inbox.InboxKeys, token: str, engi
     return handled
 
 
+def apology(settings: Settings, inbound: Inbound) -> Reply:
+    """'Something went wrong, try again' in the citizen's session language (else the default one)."""
+    try:
+        lang = ConversationSession.load(get_redis(settings), inbound.channel, inbound.user_id).lang
+    except Exception:  # noqa: BLE001 - the apology must not fail too
+        lang = None
+    lang = lang or settings.default_language
+    return Reply(gettext(lang, "Sorry, something went wrong on our side. Please try again, or type 'menu'."))
+
+
 def process(settings: Settings, inbound: Inbound, engine) -> None:
     """One item: receipts update the log; anything else goes to the engine and its replies out."""
     if inbound.kind in RECEIPTS:
@@ -90,8 +102,10 @@ def process(settings: Settings, inbound: Inbound, engine) -> None:
         replies = engine(settings, inbound)
     except Exception as exc:  # noqa: BLE001 - one bad message must not block the citizen's inbox
         log.exception("engine failed on %s %s message %s", inbound.channel, inbound.kind, inbound.msg_id)
-        with session_scope(settings.database_url) as db:
-            db.add(inbound_row(inbound, error=f"engine: {type(exc).__name__}"))
+        # The citizen is never left without an answer: an apology, in their language when it is known.
+        delivery = outbox.deliver(settings, inbound.channel, inbound.user_id, [apology(settings, inbound)])
+        outbox.save(settings, delivery, inbound.channel, inbound.user_id,
+                    extra_rows=(inbound_row(inbound, error=f"engine: {type(exc).__name__}"),))
         return
     adapter = get_adapter(inbound.channel, settings)
     if hasattr(adapter, "acknowledge"):

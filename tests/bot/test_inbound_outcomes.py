@@ -79,10 +79,11 @@ def test_a_refused_message_is_recorded_and_the_next_one_still_goes(env, db):
     assert [m["text"] for m in sandbox_messages(env, "zalo", "z-refused")] == ["echo: two"]
 
 
-def test_an_engine_error_is_logged_and_the_inbox_moves_on(env, db):
+def test_an_engine_error_is_logged_apologised_for_and_the_inbox_moves_on(env, db):
     inbox.accept(env, [_in("zalo", "z-boom", 1, text="boom"), _in("zalo", "z-boom", 2, text="sau")])
     assert drain(env, "zalo", "z-boom", "tests.bot.echo_handler.boom") == 2
-    assert [m["text"] for m in sandbox_messages(env, "zalo", "z-boom")] == ["echo: sau"]
+    assert [m["text"] for m in sandbox_messages(env, "zalo", "z-boom")] == [
+        "Xin lỗi, hệ thống của chúng tôi vừa gặp sự cố. Vui lòng thử lại, hoặc gõ 'menu'.", "echo: sau"]
     assert _log(db, "z-boom")[0][2:] == ("failed", "engine: RuntimeError")
 
 
