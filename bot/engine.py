@@ -99,8 +99,16 @@ def menu(turn: Turn) -> None:
 
 
 def continue_flow(turn: Turn) -> None:
-    """Give the message to the flow's current step."""
-    FLOWS[turn.session.flow].advance(turn)
+    """Give the message to the flow's current step (a phone shared early in a declaration is kept)."""
+    flow = FLOWS[turn.session.flow]
+    if turn.inbound.kind == "contact" and turn.session.flow == "declaration" and turn.session.step != "phone":
+        # Telegram's contact button and Zalo's info card can be pressed at any time: keep the number
+        # (the phone question is then skipped) and ask the current question again.
+        if answer_phone(turn):
+            turn.say(turn._("Thank you, your phone number is saved."))
+        flow.step(turn.session.step).ask(turn)
+        return
+    flow.advance(turn)
 
 
 def hand_over(turn: Turn, reason: str = "asked") -> None:

@@ -71,3 +71,13 @@ def test_declaring_again_with_an_unfinished_declaration_asks_before_dropping_it(
     run(settings, user, [("menu", "/continue"), ("khai bao", "/declare:new"), (("p", "/declare:new"), "họ và tên"),
                          # The new declaration is the one to continue: the old answers (at the year) are gone.
                          ("menu", "/continue"), (("p", "/continue"), "họ và tên")])
+
+
+def test_a_phone_shared_before_its_question_is_kept(settings):
+    user = "leave-early-phone"
+    run(settings, user, [(("p", "/declare"), "họ và tên")])
+    replies = say(settings, user, kind="contact", phone="+84912000333")
+    text = "\n".join(r.text for r in replies)
+    assert "số điện thoại của bạn đã được lưu" in text.lower() and "họ và tên" in text.lower()
+    # The phone question is skipped: after the year comes the commune.
+    run(settings, user, [("Lê Thị Hoa", "Năm sinh"), ("1970", "xã hoặc phường")])
