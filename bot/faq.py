@@ -65,11 +65,21 @@ class Answer:
 
 
 @lru_cache(maxsize=1)
-def _answers(path: Path = ANSWERS_FILE) -> dict:
+def _file(path: Path = ANSWERS_FILE) -> dict:
     if not path.exists():
         return {}
     with path.open(encoding="utf-8") as fh:
-        return (yaml.safe_load(fh) or {}).get("answers", {})
+        return yaml.safe_load(fh) or {}
+
+
+def _answers() -> dict:
+    return _file().get("answers", {})
+
+
+def authority_in(lang: str, authority: str) -> str:
+    """The issuing authorities ("Bộ Y tế; Chính phủ") named in `lang`; untranslated names stay as written."""
+    names = (_file().get("authorities") or {}).get(lang) or {}
+    return "; ".join(names.get(part.strip(), part.strip()) for part in authority.split(";") if part.strip())
 
 
 def get_answer(topic: str, lang: str, hotline: str = "", today: date | None = None) -> Answer | None:
@@ -82,7 +92,8 @@ def get_answer(topic: str, lang: str, hotline: str = "", today: date | None = No
     if isinstance(valid_until, str):
         valid_until = date.fromisoformat(valid_until)
     expired = valid_until is None or valid_until < (today or date.today())
-    return Answer(topic, text, entry.get("source", ""), entry.get("authority", ""), valid_until, expired)
+    return Answer(topic, text, entry.get("source", ""), authority_in(lang, entry.get("authority", "")), valid_until,
+                  expired)
 
 
 def title(topic: str, lang: str) -> str:

@@ -53,9 +53,14 @@ def sandbox_messages(settings, channel: str, user_id: str) -> list[dict]:
     return data["messages"] if isinstance(data, dict) else data
 
 
-def own_redis_url(url: str, db: int = 9) -> str:
-    """The same Redis server on another database number, so no shared test worker takes our jobs."""
-    base, _, _ = url.rpartition("/")
+def own_redis_url(url: str, db: int | None = None) -> str:
+    """The same Redis server on another database number, so no shared test worker takes our jobs.
+
+    By default 8 above the suite's own (0 -> 8, 3 -> 11): two suites on different databases of one
+    server (a CI run beside a developer's run) must not flush each other's private database."""
+    base, _, current = url.rpartition("/")
+    if db is None:
+        db = ((int(current) if current.isdigit() else 0) + 8) % 16
     return f"{base}/{db}"
 
 
