@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import math
 from functools import lru_cache
 
 from bot import inbox, outbox
@@ -54,9 +55,11 @@ def drain(settings: Settings, channel: str, user_id: str, handler: str | None = 
         token = inbox.begin(r, keys, settings.inbox_lock_ttl_s)
         if token is None:
             # The holder re-checks after releasing; this late look only matters if the holder died.
-            wait = inbox.lock_remaining_s(r, keys)
-            if r.set(keys.key("recheck"), "1", nx=True, ex=int(wait) + 2):
-                inbox.enqueue_drain(settings, keys, handler, delay_s=wait + 0.5)
+            # RQ schedules in whole seconds (rounding down), so wait a whole second more than the lock has
+            # left; should this look still come too early, the workers' periodic sweep restarts the inbox.
+            wait = math.ceil(inbox.lock_remaining_s(r, keys)) + 1
+            if r.set(keys.key("recheck"), "1", nx=True, ex=wait):
+                inbox.enqueue_drain(settings, keys, handler, delay_s=wait)
             break
         try:
             handled += _drain_locked(settings, r, keys, token, engine)

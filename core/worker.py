@@ -26,9 +26,23 @@ class LoaWorker(SimpleWorker):
         return MAINTENANCE_INTERVAL_S
 
     def run_maintenance_tasks(self):
-        """Free stale scheduler locks, then RQ's own maintenance (which re-takes a free lock)."""
-        release_stale_locks(self.connection, [q.name for q in self.queues])
+        """Free stale scheduler locks, restart stranded inboxes, then RQ's own maintenance."""
+        names = [q.name for q in self.queues]
+        release_stale_locks(self.connection, names)
+        if "inbound" in names:
+            sweep_inboxes()
         super().run_maintenance_tasks()
+
+
+def sweep_inboxes() -> None:
+    """Restart inboxes whose drainer died, even when no new message arrives to trigger a drain."""
+    from bot import inbox
+    from bot.inbound import current_settings
+
+    try:
+        inbox.sweep(current_settings())
+    except Exception:  # noqa: BLE001 - maintenance must not stop the worker; the next round retries
+        logging.getLogger(__name__).exception("inbox sweep failed")
 
 
 def warm_up(settings: Settings) -> None:
