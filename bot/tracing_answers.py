@@ -34,13 +34,9 @@ def asked_number(text: str) -> str | None:
 
 
 def _verdict(turn: Turn, number: str) -> str:
-    try:
-        from ivr.lookup import is_our_number
-    except ImportError:  # the voice front end is not installed: only the caller id is known
-        ours = re.sub(r"\D", "", number)[-9:] == re.sub(r"\D", "", turn.settings.twilio_from_number)[-9:]
-    else:
-        ours = is_our_number(turn.settings, number)
-    if ours:
+    from ivr.lookup import is_our_number  # the caller ids and hotline are the voice front end's
+
+    if is_our_number(turn.settings, number):
         return turn._("%(number)s is one of Loa's numbers: a call from it is genuine.", number=number)
     return turn._("%(number)s is not one of Loa's numbers. Be careful: do not pay or share codes, and report it if they asked.",
                   number=number)
