@@ -11,7 +11,8 @@ from bot.phones import InvalidPhone, to_e164
 from bot.identities import link_phone
 from bot.text import fold
 from bot.turn import Turn
-from core.i18n import N_, gettext, local_now
+from core import clock
+from core.i18n import N_, gettext
 
 SYMPTOMS = {
     "fever": N_("Fever"), "cough": N_("Cough"), "breathing": N_("Difficulty breathing"),
@@ -75,7 +76,7 @@ def ask_birth_year(turn: Turn) -> None:
 
 def answer_birth_year(turn: Turn) -> bool:
     """A four-digit year between 1900 and this year."""
-    this_year = local_now().year
+    this_year = clock.local_now(turn.settings).year
     text = turn.text.strip()
     if not (text.isdigit() and len(text) == 4 and 1900 <= int(text) <= this_year):
         # A caller enters digits on the keypad (the call says how); "type" is chat wording.
@@ -217,7 +218,7 @@ def ask_onset(turn: Turn) -> None:
 
 def answer_onset(turn: Turn) -> bool:
     """A button or a date that is not in the future."""
-    today = local_now().date()
+    today = clock.local_now(turn.settings).date()
     payload = turn.payload or ""
     days = {f"/onset:{key}": d for key, _label, d in ONSET}.get(payload)
     onset = today - timedelta(days=days) if days is not None else parse_day(turn.text, today)

@@ -1,10 +1,13 @@
 """The end of a declaration: triage, the record, alerts for staff, and what the citizen should do."""
 from __future__ import annotations
 
+from datetime import date
+
 from bot.alerts import raise_alert
 from bot.triage import Answers, triage
 from bot.turn import Turn
-from core.i18n import N_, local_now
+from core import clock
+from core.i18n import N_
 from core.models import Declaration
 
 LEVEL_NAMES = {"low": N_("LOW"), "moderate": N_("MODERATE"), "high": N_("HIGH"), "danger": N_("EMERGENCY")}
@@ -28,10 +31,10 @@ ADVICE = {
 }
 
 
-def _answers(data: dict) -> Answers:
+def _answers(data: dict, today: date) -> Answers:
     symptoms = tuple(data.get("symptoms", []))
     danger = tuple(data.get("danger_signs", [])) + (("breathing",) if "breathing" in symptoms else ())
-    age = local_now().year - data["birth_year"] if data.get("birth_year") else None
+    age = today.year - data["birth_year"] if data.get("birth_year") else None
     return Answers(symptoms=symptoms, danger_signs=danger, contact=bool(data.get("contact")),
                    epidemic_area=bool(data.get("epidemic_area")), age=age, chronic=bool(data.get("chronic")))
 
@@ -59,7 +62,8 @@ def _save(turn: Turn, data: dict, result) -> Declaration:
 def finish(turn: Turn) -> None:
     """Triage, store, alert staff when needed, tell the citizen, then offer a household member."""
     data = dict(turn.session.data)
-    result = triage(_answers(data), local_now().date())
+    today = clock.local_now(turn.settings).date()
+    result = triage(_answers(data, today), today)
     record = _save(turn, data, result)
     if result.level in ("danger", "high"):
         danger = result.level == "danger"

@@ -122,6 +122,23 @@ def test_declaration_without_diacritics_matches_folded_text(settings):
         assert record.phone == "+84912345679" and record.commune_code == 14797 and record.birth_year == 1990
 
 
+def test_declaration_reads_the_shared_clock(settings):
+    """Dates in the flow follow core.clock (moved in demos and tests), like the dialer's schedules."""
+    from datetime import datetime, timezone
+
+    from core import clock
+
+    clock.set_now(settings, datetime(2031, 3, 10, 3, 0, tzinfo=timezone.utc))
+    try:
+        replies = run(settings, "clock-1", [("khai bao y te", "ho va ten"), ("Le Van Tam", "nam sinh"),
+                                             ("2031", "so dien thoai")])
+        assert "2031" not in replies[-1].text
+        run(settings, "clock-2", [("khai bao y te", "ho va ten"), ("Le Van Tam", "nam sinh"),
+                                  ("2032", "2031")])  # after the moved "this year": re-asked, up to 2031
+    finally:
+        clock.reset(settings)
+
+
 def test_cancel_back_and_resume(settings):
     user = "user-resume"
     run(settings, user, [("khai bao", "họ và tên"), ("Lê Văn Cường", "Năm sinh"), ("quay lai", "họ và tên"),
