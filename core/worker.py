@@ -58,6 +58,14 @@ def warm_up(settings: Settings) -> None:
         logging.getLogger(__name__).exception("could not fit the fallback matcher")
 
 
+class QuietMaintenance(logging.Filter):
+    """Drop RQ's "cleaning registries" lines: they suit its 10-minute maintenance, not our 10 seconds."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the per-queue registry-cleaning line at INFO; DEBUG still shows it."""
+        return not (record.levelno == logging.INFO and str(record.msg).startswith("Worker %s: cleaning registries"))
+
+
 def rq_log_level(queues: list[str], level: str) -> str:
     """RQ's own log level: LOG_LEVEL, but WARNING for a dialer-only worker unless debugging.
 
@@ -83,6 +91,7 @@ def main(argv: list[str]) -> None:
         warm_up(settings)
     release_stale_locks(get_redis(settings), queues)
     worker = LoaWorker(queues, connection=get_redis(settings), maintenance_interval=MAINTENANCE_INTERVAL_S)
+    worker.log.addFilter(QuietMaintenance())  # one line per queue every 10 s would bury the job lines
     worker.work(with_scheduler=True, logging_level=rq_log_level(queues, settings.log_level))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.redis_conn import QUEUES
-from core.worker import rq_log_level
+from core.worker import LoaWorker, QuietMaintenance, rq_log_level
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.nodb
@@ -39,3 +39,20 @@ def test_every_queue_has_a_worker_and_the_dialer_has_its_own():
 ])
 def test_rq_log_level(queues, level, expected):
     assert rq_log_level(queues, level) == expected
+
+
+def test_maintenance_runs_quietly(redis_client, caplog):
+    """Every 10 s of maintenance must not print a line per queue; jobs and warnings still show."""
+    import uuid
+
+    from rq import Queue
+
+    # A queue of its own: no other worker holds its maintenance lock, so RQ does log the line here.
+    queue = Queue(f"quiet-{uuid.uuid4().hex}", connection=redis_client)
+    worker = LoaWorker([queue], connection=redis_client)
+    worker.log.addFilter(QuietMaintenance())
+    with caplog.at_level("INFO", logger=worker.log.name):
+        worker.clean_registries()
+        worker.log.info("Worker %s: default: Job OK (%s)", worker.name, "j1")
+    redis_client.delete(f"rq:clean_registries:{queue.name}")
+    assert [r.getMessage() for r in caplog.records] == [f"Worker {worker.name}: default: Job OK (j1)"]
