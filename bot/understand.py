@@ -5,6 +5,7 @@ import logging
 
 from bot import faq
 from bot.turn import Turn
+from core import clock
 from core.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ def record_question(turn: Turn, reason: str, result=None) -> None:
 
 def answer_faq(turn: Turn, topic: str, result=None) -> None:
     """The vetted answer in the citizen's language, unless it expired (then staff follow up)."""
-    answer = faq.get_answer(topic, turn.lang, hotline=turn.settings.hotline_number)
+    # Expiry is judged on the provincial calendar, not the server's (UTC) one.
+    answer = faq.get_answer(topic, turn.lang, hotline=turn.settings.hotline_number,
+                            today=clock.local_now(turn.settings).date())
     if answer is None or answer.expired:
         record_question(turn, "expired_answer" if answer else "no_answer", result)
         turn.say(turn._("The guidance on this is being updated. Staff will follow up with you; for urgent help call %(hotline)s.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from core import clock
 from core.i18n import N_, format_datetime, translator
 from ivr import twiml
 
@@ -82,7 +83,7 @@ def faq_answer(settings, topic: str, lang: str) -> tuple[list[str], bool]:
     from bot.faq import get_answer
 
     _ = translator(lang)
-    answer = get_answer(topic, lang, hotline=settings.hotline_number)
+    answer = get_answer(topic, lang, hotline=settings.hotline_number, today=clock.local_now(settings).date())
     if answer is None or answer.expired or not answer.text:
         # Guidance past its review date must not be read out: a person answers instead.
         return [_("The answer to this question is being updated. Our staff will call you back about it.")], True

@@ -101,6 +101,25 @@ def test_expired_answer_is_not_given_and_goes_to_the_curators(settings):
         assert db.scalar(select(UnansweredQuestion)).reason == "expired_answer"
 
 
+def test_an_answer_expires_on_the_provincial_calendar(settings):
+    """Half past midnight in Vietnam the day after valid_until is still the day before in UTC: expired."""
+    from datetime import datetime, time, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot import faq
+    from core import clock
+
+    last_day = faq.get_answer("faq/quarantine", "vi").valid_until
+    next_morning = datetime.combine(last_day + timedelta(days=1), time(0, 30), ZoneInfo(settings.timezone))
+    assert next_morning.astimezone(timezone.utc).date() == last_day
+    clock.set_now(settings, next_morning)
+    try:
+        replies = run(settings, "faq-expiry", [(("p", "/faq:quarantine"), "cán bộ sẽ liên hệ")])
+    finally:
+        clock.reset(settings)
+    assert "Nguồn" not in replies[-1].text
+
+
 @pytest.mark.parametrize("code,expected", [(None, "Health declaration"), ("fr", "Health declaration"),
                                            ("vi-VN", "Khai báo y tế")])
 def test_a_new_citizen_gets_the_default_language_unless_telegram_says_one_loa_speaks(settings, code, expected):
