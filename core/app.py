@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "ivr.status:bp",
     "ivr.tracing_script:bp",
     "ivr.api:bp",
+    "nlu.curators_api:bp",
     "broadcasts.views:bp",
     "console.views:bp",
 )

@@ -18,6 +18,11 @@ def mask_phone(text: str) -> str:
     return _PHONE.sub(_mask, text)
 
 
+def replace_phones(text: str, placeholder: str = "0900000000") -> str:
+    """Replace every phone number in `text` with `placeholder` (training data keeps the shape, not the number)."""
+    return _PHONE.sub(placeholder, text)
+
+
 class MaskingFormatter(logging.Formatter):
     """A formatter that masks phone numbers in the whole line, tracebacks included (exception texts carry them)."""
 

@@ -4,32 +4,16 @@ Every route needs `Authorization: Bearer <STAFF_API_TOKEN>`; with no token confi
 """
 from __future__ import annotations
 
-import functools
-import hmac
-
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import func, select
 
 from core.db import session_scope
+from core.staff_auth import staff_only
 from ivr.followup import close_case
 from ivr.importer import import_csv, import_rows
 from ivr.models import TracingContact, TracingList
 
 bp = Blueprint("ivr_api", __name__, url_prefix="/api/tracing")
-
-
-def staff_only(view):
-    """Decorator: 401 without the staff API token."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        expected = current_app.config["LOA_SETTINGS"].staff_api_token
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-            abort(401)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 @bp.post("/import")

@@ -28,6 +28,8 @@ class UnansweredQuestion(Base):
     predictions: Mapped[list] = mapped_column(JSON, default=list)
     reason: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="new")  # new | resolved
+    # The intent a curator says the question belongs to (None: resolved with nothing to learn).
+    label: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
