@@ -20,7 +20,7 @@ from bot.session import ConversationSession
 from bot.text import clean, fold
 from bot.tracing_answers import LINK_PHONE, answer_tracing
 from bot.turn import Turn
-from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, parse
+from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, not_for_us, parse
 from core.db import session_scope
 from core.i18n import LANGUAGES, normalize_language
 from core.models import utcnow
@@ -170,6 +170,9 @@ def understand_free_text(turn: Turn) -> None:
         return
     result = parse(turn, turn.text)
     intent, confidence = result.intent, result.confidence
+    if intent == "out_of_scope" and confidence >= turn.settings.nlu_confidence_threshold:
+        not_for_us(turn, result)
+        return
     if intent in ("nlu_fallback", "out_of_scope") or confidence < turn.settings.nlu_confidence_threshold:
         ask_back(turn, result)
         return

@@ -13,7 +13,7 @@ LANG_WORDS = {"english": "en", "tieng anh": "en", "en": "en", "eng": "en", "in e
               "tieng viet": "vi", "vietnamese": "vi", "vi": "vi", "viet": "vi"}
 
 
-def show_menu(turn: Turn, greeting: bool = True) -> None:
+def show_menu(turn: Turn, greeting: bool = True, intro: str | None = None) -> None:
     """The short menu of what Loa can do (with 'continue' when a declaration was left unfinished)."""
     buttons = []
     if turn.session.paused:
@@ -27,8 +27,9 @@ def show_menu(turn: Turn, greeting: bool = True) -> None:
         (turn._("Tiếng Việt") if turn.lang == "en" else "English", "/lang:vi" if turn.lang == "en" else "/lang:en"),
         (turn._("Talk to staff"), "/staff"),
     ]
-    intro = turn._("Hello! I am Loa, the epidemic assistant of %(province)s.", province=_province(turn)) if greeting \
-        else turn._("What would you like to do?")
+    if intro is None:
+        intro = turn._("Hello! I am Loa, the epidemic assistant of %(province)s.", province=_province(turn)) if greeting \
+            else turn._("What would you like to do?")
     turn.say(intro + "\n" + turn._("Choose an option below or type your question."), buttons)
 
 

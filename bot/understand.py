@@ -80,3 +80,14 @@ def ask_back(turn: Turn, result) -> None:
             break
     buttons.append((turn._("Talk to staff"), "/staff"))
     turn.say(turn._("Sorry, I did not understand. Did you mean one of these?"), buttons)
+
+
+def not_for_us(turn: Turn, result) -> None:
+    """A confidently out-of-scope question: say what Loa is for and show the menu; not a miss, so it never
+    hands a citizen to staff, but the curators still see it."""
+    from bot.menu import show_menu
+
+    record_question(turn, "out_of_scope", result)
+    show_menu(turn, greeting=False, intro=turn._(
+        "I can only help with the epidemic: health declarations, questions about COVID-19, tracing calls and "
+        "reports to the authorities. For other matters, please contact the office in charge."))

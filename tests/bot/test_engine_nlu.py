@@ -44,6 +44,20 @@ def test_low_confidence_asks_back_then_hands_over(settings):
         assert db.scalar(select(Alert)).kind == "handoff"
 
 
+def test_out_of_scope_says_what_loa_is_for_and_never_hands_over(settings):
+    """Weather and gold prices are not for staff: each gets the scope and the menu, and goes to the curators."""
+    user = "nlu-oos"
+    for text in ("thoi tiet mai the nao", "giá vàng hôm nay bao nhiêu", "ai vo dich world cup"):
+        replies = say(settings, user, text=text)
+        assert "chỉ hỗ trợ các việc phòng chống dịch" in replies[0].text
+        assert "/declare" in [b.payload for r in replies for b in r.buttons]
+    assert "chưa hiểu" in say(settings, user, text="asdkj qwe zzxv")[-1].text  # a real miss is still a first miss
+    with session_scope(settings.database_url) as db:
+        assert [q.reason for q in db.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id))] == [
+            "out_of_scope", "out_of_scope", "out_of_scope", "low_confidence"]
+        assert db.scalar(select(Alert)) is None
+
+
 def test_answer_in_english_for_an_english_citizen(settings):
     replies = run(settings, "nlu-en", [(("p", "/lang:en"), "English"), ("how long is home quarantine", "Source")])
     assert "Nguồn" not in replies[-1].text
