@@ -32,5 +32,12 @@ def to_e164(text: str, region: str = "VN", vietnam_only: bool = True) -> str:
 
 
 def national(e164: str) -> str:
-    """'+84912345678' -> '0912 345 678' for reading back to the citizen."""
-    return phonenumbers.format_number(phonenumbers.parse(e164, "VN"), phonenumbers.PhoneNumberFormat.NATIONAL)
+    """'+84912345678' -> '0912 345 678' for reading back to the citizen; a foreign number stays international
+    ('+1 415-555-0100'), and text that is no number comes back as it was."""
+    try:
+        number = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 84
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style)

@@ -5,6 +5,7 @@ import re
 
 from bot.flows.base import Flow, Step
 from bot.flows.declaration import answer_phone
+from bot.phones import national
 from bot.turn import Turn
 from core.i18n import N_, format_datetime
 
@@ -44,7 +45,7 @@ def _verdict(turn: Turn, number: str) -> str:
 
 def _genuine(turn: Turn) -> str:
     return turn._("Loa's tracing calls come only from %(number)s and the hotline %(hotline)s. Health staff never ask for money, bank details or OTP codes.",
-                  number=turn.settings.twilio_from_number, hotline=turn.settings.hotline_number)
+                  number=national(turn.settings.twilio_from_number), hotline=turn.settings.hotline_number)
 
 
 def answer_tracing(turn: Turn, verify: bool = False, from_question: bool = True) -> None:
@@ -86,5 +87,17 @@ def check_calls(turn: Turn) -> None:
     answer_tracing(turn, verify, from_question=False)
 
 
+def answer_phone_or_move_on(turn: Turn) -> bool:
+    """The number to check; a message with no digit in it (a new question, "no thanks", a button) means the
+    citizen moved on: leave quietly and take the message as a new one, instead of insisting on a number."""
+    if turn.inbound.phone or (not turn.payload and any(ch.isdigit() for ch in turn.text)):
+        return answer_phone(turn)
+    from bot.engine import route  # the engine imports this module
+
+    turn.session.end()
+    route(turn)
+    return False
+
+
 # A one-step flow like the others, so language, back, cancel and menu work while it waits for the number.
-LINK_PHONE = Flow("link_phone", (Step("phone", ask_phone_to_check, answer_phone),), check_calls)
+LINK_PHONE = Flow("link_phone", (Step("phone", ask_phone_to_check, answer_phone_or_move_on),), check_calls)

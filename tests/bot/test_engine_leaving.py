@@ -25,6 +25,24 @@ def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_
     run(settings, user, [(("p", "/verify"), "Share your phone number"), ("0912 345 111", "no record of calling")])
 
 
+@pytest.mark.parametrize("message, expected, flow_after", [
+    # A new request while Loa waits for the number to check: it is taken as a new message.
+    ("toi muon phan anh co nguoi tu vung dich ve khong khai bao", "phản ánh điều gì", "report"),
+    ("cam on", "Không có gì", None),
+    (("p", "/declare"), "họ và tên", "declaration"),
+    # Digits are an attempt at the number: re-asked with the reason, still waiting.
+    ("0912 345 67", "không tồn tại", "link_phone"),
+    ("0912 345 678", "không có cuộc gọi nào", None),
+])
+def test_waiting_for_the_number_to_check_never_traps_the_citizen(settings, message, expected, flow_after):
+    user = f"leave-link-{abs(hash(str(message)))}"
+    first = run(settings, user, [(("p", "/tracing"), "chia sẻ số điện thoại")])
+    assert "028 3600 0115" in "\n".join(r.text for r in say(settings, user + "-v", payload="/tracing"))
+    assert first
+    run(settings, user, [(message, expected)])
+    assert session_state(settings, "telegram", user) == flow_after
+
+
 def test_a_detour_through_another_flow_keeps_the_unfinished_declaration(settings):
     user = "leave-detour"
     run(settings, user, [(("p", "/declare"), "họ và tên"), ("Lê Thị Hoa", "Năm sinh"),
