@@ -12,7 +12,7 @@ from bot.alerts import raise_alert
 from bot.flows.base import Flow
 from bot.flows.declaration import DECLARATION, answer_phone
 from bot.flows.household import HOUSEHOLD
-from bot.flows.report import REPORT
+from bot.flows.report import REPORT, guess_category
 from bot.flows.subscription import SUBSCRIBE, unsubscribe
 from bot.menu import BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked, show_menu
 from bot.messages import Button, Inbound, Reply
@@ -187,7 +187,9 @@ def understand_free_text(turn: Turn) -> None:
     elif intent in ("affirm", "deny"):
         show_menu(turn, greeting=False)
     elif intent == "report" and len(turn.text) > 40:
-        REPORT.start(turn, {"text": turn.text})  # the message already says what happened
+        # The message already says what happened; its words usually say what kind of report it is.
+        guessed = guess_category(turn.text)
+        REPORT.start(turn, {"text": turn.text, **({"category": guessed} if guessed != "other" else {})})
     else:
         turn.inbound.payload = INTENT_PAYLOADS.get(intent, "/menu")
         run_command(turn)

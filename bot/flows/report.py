@@ -1,9 +1,11 @@
 """Citizen reports: suspected case, quarantine breach, scam, price gouging, fake news."""
 from __future__ import annotations
 
+import re
 import secrets
 
 from bot.flows.base import Flow, Step
+from bot.text import fold
 from bot.turn import Turn
 from core.i18n import N_
 from core.models import Report
@@ -12,6 +14,25 @@ CATEGORIES = {
     "suspected_case": N_("Suspected case"), "quarantine_breach": N_("Quarantine breach"),
     "scam": N_("Scam"), "price_gouging": N_("Price gouging"), "fake_news": N_("Fake news"), "other": N_("Other"),
 }
+
+
+# Words that place a free-text report, on the folded text (no diacritics), first match wins: a scam that
+# mentions quarantine is still a scam. Staff read the text anyway; the category only sorts their queue.
+CATEGORY_WORDS = (
+    ("scam", r"lua dao|gia danh|gia mao|mao danh|chuyen tien|otp|scam|fraud|impersonat"),
+    ("price_gouging", r"tang gia|thoi gia|het gia|dau co|gia cao|ban dat|ep gia|gouging|overpric|hoard"),
+    ("fake_news", r"tin gia|tin don|tin vit|sai su that|bia dat|xuyen tac|fake news|rumou?r"),
+    ("quarantine_breach", r"cach ly|khong khai bao|chua khai bao|tron khai bao|vi pham|tu tap|quarantine|"
+                          r"breach|did not declare|didn t declare"),
+    ("suspected_case", r"nghi nhiem|nghi mac|nghi la f0|duong tinh|trieu chung|\bsot\b|kho tho|mat vi giac|"
+                       r"suspect|symptom|fever|cough"),
+)
+
+
+def guess_category(text: str) -> str:
+    """The category a free-text report most likely belongs to ('other' when no word places it)."""
+    folded = fold(text)
+    return next((key for key, words in CATEGORY_WORDS if re.search(words, folded)), "other")
 
 
 def ask_category(turn: Turn) -> None:
@@ -27,8 +48,12 @@ def answer_category(turn: Turn) -> bool:
     if payload.startswith("/report:") and key in CATEGORIES:
         turn.session.data["category"] = key
         return True
-    if len(turn.text) >= 10:
-        turn.session.data.update(category="other", text=turn.text)
+    text = turn.text.strip()
+    if text.isdigit() and 1 <= int(text) <= len(CATEGORIES):  # "2": the second option, as typed on a keypad
+        turn.session.data["category"] = list(CATEGORIES)[int(text) - 1]
+        return True
+    if len(text) >= 10:
+        turn.session.data.update(category=guess_category(text), text=text)
         return True
     ask_category(turn)
     return False

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db import session_scope
-from core.models import Alert
+from core.models import Alert, Report
 from nlu.models import UnansweredQuestion
 from tests.bot.test_engine_flows import run, say
 
@@ -56,6 +56,15 @@ def test_out_of_scope_says_what_loa_is_for_and_never_hands_over(settings):
         assert [q.reason for q in db.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id))] == [
             "out_of_scope", "out_of_scope", "out_of_scope", "low_confidence"]
         assert db.scalar(select(Alert)) is None
+
+
+def test_a_whole_report_in_one_message_goes_straight_to_the_evidence(settings):
+    """The citizen said what and where: only a photo or location is left to ask, then the reference."""
+    text = "toi muon phan anh co nguoi tu vung dich ve khong khai bao o thon 3"
+    run(settings, "nlu-report", [(text, "vị trí"), (("p", "/skip"), "PA-")])
+    with session_scope(settings.database_url) as db:
+        report = db.scalar(select(Report))
+        assert (report.category, report.text) == ("quarantine_breach", text)
 
 
 def test_answer_in_english_for_an_english_citizen(settings):

@@ -36,6 +36,30 @@ def test_report_location_and_skip(settings):
         assert db.scalar(select(Report)).latitude == pytest.approx(19.8)
 
 
+@pytest.mark.parametrize("text, category", [
+    ("co nguoi tu sai gon ve ma khong cach ly, nha so 5 ngo 3", "quarantine_breach"),
+    ("Có người gọi tự xưng cán bộ y tế bắt chuyển tiền xét nghiệm", "scam"),
+    ("hiệu thuốc đầu ngõ bán que test 200 nghìn một cái, tăng giá quá", "price_gouging"),
+    ("trên facebook lan truyền tin đồn sắp phong tỏa toàn tỉnh", "fake_news"),
+    ("hàng xóm tôi sốt cao mấy hôm nay, nghi nhiễm mà không đi khám", "suspected_case"),
+    ("ống nước trước nhà bị vỡ mấy hôm nay chưa ai sửa", "other"),
+])
+def test_a_report_typed_in_one_message_is_sorted_by_its_words(settings, text, category):
+    """On the category question, a typed description is kept and placed in the category its words say."""
+    user = f"rep-words-{abs(hash(text))}"
+    run(settings, user, [(("p", "/report"), "phản ánh điều gì"), (text, "vị trí"), (("p", "/skip"), "PA-")])
+    with session_scope(settings.database_url) as db:
+        report = db.scalar(select(Report))
+        assert (report.category, report.text) == (category, text)
+
+
+def test_a_report_category_chosen_by_its_number(settings):
+    run(settings, "rep-num", [(("p", "/report"), "phản ánh điều gì"), ("7", "phản ánh điều gì"),  # no 7th option
+                              ("3", "mô tả"), ("Số 0283 lạ gọi đòi tiền", "vị trí"), (("p", "/skip"), "PA-")])
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(Report)).category == "scam"
+
+
 def test_subscribe_and_unsubscribe(settings):
     run(settings, "sub-1", [(("p", "/subscribe"), "thông báo"), ("phuong hac thanh", "Hạc Thành")])
     with session_scope(settings.database_url) as db:
