@@ -14,7 +14,8 @@ from bot.flows.declaration import DECLARATION, answer_phone
 from bot.flows.household import HOUSEHOLD
 from bot.flows.report import REPORT, guess_category
 from bot.flows.subscription import SUBSCRIBE, unsubscribe
-from bot.menu import BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked, show_menu
+from bot.menu import (BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked, language_named,
+                      show_menu)
 from bot.messages import Button, Inbound, Reply
 from bot.session import ConversationSession
 from bot.text import clean, fold
@@ -108,7 +109,48 @@ def continue_flow(turn: Turn) -> None:
             turn.say(turn._("Thank you, your phone number is saved."))
         flow.step(turn.session.step).ask(turn)
         return
-    flow.advance(turn)
+    before = len(turn.replies)
+    if flow.advance(turn) or turn.session.flow != flow.name:
+        return
+    result = moved_on(turn, flow.name)
+    if result is None:
+        return
+    del turn.replies[before:]  # the question asked again is not what the citizen wants now
+    if result.intent == "change_language":
+        switch_to_named_language(turn)  # stays in the flow: the question comes again in the new language
+        return
+    leave_flow(turn)
+    act_on(turn, result)
+
+
+def switch_to_named_language(turn: Turn) -> None:
+    """A typed request to change language: the one it names, else the other one."""
+    turn.inbound.payload = "/lang:" + (language_named(turn.text) or ("vi" if turn.lang == "en" else "en"))
+    switch_language(turn)
+
+
+# A message that is no answer to the question asked, read with at least this confidence as one of these
+# intents, means the citizen moved on: leave the flow (a declaration is set aside) and act on it.
+LEAVE_CONFIDENCE = 0.7
+LEAVING_INTENTS = {"ask_tracing_call", "verify_caller", "report", "subscribe", "unsubscribe", "change_language",
+                   "talk_to_staff", "menu"}
+# Inside a declaration, "I have a fever" or a question about symptoms belongs to the answers: never a way out.
+DECLARING = {"declaration", "household"}
+OWN_INTENTS = {"report": {"report"}, "subscribe": {"subscribe"}, "link_phone": {"ask_tracing_call", "verify_caller"}}
+
+
+def moved_on(turn: Turn, flow_name: str):
+    """The NLU's reading of a message that did not answer the step, when it clearly asks for something else."""
+    if turn.payload or turn.channel == "voice" or not any(ch.isalpha() for ch in turn.text):
+        return None
+    result = parse(turn, turn.text)
+    intent = result.intent
+    if result.confidence < LEAVE_CONFIDENCE or intent in OWN_INTENTS.get(flow_name, ()):
+        return None
+    if intent in LEAVING_INTENTS or (flow_name not in DECLARING
+                                     and (intent == "declare_health" or intent.startswith("faq/"))):
+        return result
+    return None
 
 
 def hand_over(turn: Turn, reason: str = "asked") -> None:
@@ -168,7 +210,11 @@ def understand_free_text(turn: Turn) -> None:
         # An emoji, a sticker or a "👍" after an answer is not a question: no miss, nothing for the curators.
         show_menu(turn, greeting=False)
         return
-    result = parse(turn, turn.text)
+    act_on(turn, parse(turn, turn.text))
+
+
+def act_on(turn: Turn, result) -> None:
+    """The action for the NLU's reading of a free-text message; low confidence is asked back."""
     intent, confidence = result.intent, result.confidence
     if intent == "out_of_scope" and confidence >= turn.settings.nlu_confidence_threshold:
         not_for_us(turn, result)
@@ -180,8 +226,7 @@ def understand_free_text(turn: Turn) -> None:
     if intent.startswith("faq/"):
         answer_faq(turn, intent, result)
     elif intent == "change_language":
-        turn.inbound.payload = "/lang:" + ("vi" if turn.lang == "en" else "en")
-        switch_language(turn)
+        switch_to_named_language(turn)
     elif intent in ("thanks", "goodbye"):
         turn.say(turn._("You're welcome. Stay safe!") if intent == "thanks" else turn._("Goodbye. Stay safe!"))
     elif intent in ("affirm", "deny"):

@@ -47,6 +47,16 @@ def language_asked(turn: Turn) -> str | None:
     return LANG_WORDS.get(fold(turn.text)) if not turn.session.flow else None
 
 
+def language_named(text: str) -> str | None:
+    """The language a request like "noi tieng anh di" or "in Vietnamese please" names, if it names one."""
+    words = fold(text).split()
+    if {"anh", "english", "eng"} & set(words):
+        return "en"
+    if {"viet", "vietnamese", "vn"} & set(words):
+        return "vi"
+    return None
+
+
 def is_word(turn: Turn, words: set[str]) -> bool:
     """True when the message (typed or button) is one of `words`."""
     return (turn.payload or "") in words or fold(turn.text) in words

@@ -52,14 +52,16 @@ class Flow:
         turn.session.step = step.name
         step.ask(turn)
 
-    def advance(self, turn: Turn) -> None:
-        """Give the citizen's message to the current step, then ask the next question."""
+    def advance(self, turn: Turn) -> bool:
+        """Give the citizen's message to the current step, then ask the next question; False when the
+        message was not an answer (the step has asked again)."""
         current = self.step(turn.session.step)
         if not current.answer(turn):
-            return
+            return False
         turn.session.history.append(current.name)
         index = self.steps.index(current) + 1
         self._go(turn, self._next_from(turn, index))
+        return True
 
     def back(self, turn: Turn) -> bool:
         """Return to the previous question; False when already at the first."""

@@ -27,7 +27,7 @@ def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_
 
 @pytest.mark.parametrize("message, expected, flow_after", [
     # A new request while Loa waits for the number to check: it is taken as a new message.
-    ("toi muon phan anh co nguoi tu vung dich ve khong khai bao", "phản ánh điều gì", "report"),
+    ("toi muon phan anh co nguoi tu vung dich ve khong khai bao", "vị trí", "report"),
     ("cam on", "Không có gì", None),
     (("p", "/declare"), "họ và tên", "declaration"),
     # Digits are an attempt at the number: re-asked with the reason, still waiting.
@@ -41,6 +41,35 @@ def test_waiting_for_the_number_to_check_never_traps_the_citizen(settings, messa
     assert first
     run(settings, user, [(message, expected)])
     assert session_state(settings, "telegram", user) == flow_after
+
+
+@pytest.mark.parametrize("start, message, expected, flow_after", [
+    # Not a commune, clearly something else: the citizen moved on.
+    ("/subscribe", "huy nhan thong bao", "chưa đăng ký nhận thông báo", None),
+    ("/subscribe", "cach ly tai nha may ngay", "Nguồn", None),
+    ("/subscribe", "toi muon phan anh co nguoi ban khau trang gia cao", "vị trí", "report"),
+    # A language request re-asks the same question in that language.
+    ("/subscribe", "english please", "Which commune or ward", "subscribe"),
+    ("/report", "english", "What would you like to report?", "report"),
+    # Not a commune and nothing else either: asked again.
+    ("/subscribe", "xa khong ton tai", "không tìm thấy", "subscribe"),
+    # Inside a declaration a symptom is part of the answers, never a way out.
+    ("/declare", "toi bi sot", "1900", "declaration"),
+])
+def test_a_message_that_is_no_answer_but_a_clear_request_leaves_the_flow(settings, start, message, expected,
+                                                                         flow_after):
+    user = f"leave-req-{abs(hash((start, message)))}"
+    first = [(("p", start), "")] + ([("Lê Văn Tâm", "Năm sinh")] if start == "/declare" else [])
+    run(settings, user, first + [(message, expected)])
+    assert session_state(settings, "telegram", user) == flow_after
+
+
+def test_asking_for_staff_mid_declaration_sets_it_aside(settings):
+    user = "leave-staff"
+    run(settings, user, [(("p", "/declare"), "họ và tên"), ("Lê Văn Tâm", "Năm sinh"),
+                         ("cho toi gap nhan vien", "cán bộ")])
+    assert session_state(settings, "telegram", user) is None
+    run(settings, user, [(("p", "/continue"), "Năm sinh"), ("1980", "điện thoại")])
 
 
 def test_a_detour_through_another_flow_keeps_the_unfinished_declaration(settings):
