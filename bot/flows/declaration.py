@@ -26,6 +26,8 @@ DANGER_SIGNS = {
 ONSET = (("today", N_("Today"), 0), ("yesterday", N_("Yesterday"), 1), ("2_3", N_("2-3 days ago"), 2),
          ("4_7", N_("4-7 days ago"), 5), ("over_7", N_("Over a week ago"), 8))
 DOSES = ("0", "1", "2", "3")
+# Typed instead of pressing 'Done' on a choose-all-that-apply question (with nothing chosen: none of them).
+DONE_WORDS = {"xong", "xong roi", "roi", "het", "the thoi", "vay thoi", "done", "finish", "finished", "that s all"}
 
 
 def _yes_no_buttons(turn: Turn) -> list[tuple[str, str]]:
@@ -157,7 +159,7 @@ def _ask_multi(turn: Turn, question: str, options: dict, key: str) -> None:
 def _answer_multi(turn: Turn, options: dict, key: str, ask) -> bool:
     chosen: list = turn.session.data.setdefault(key, [])
     payload = turn.payload or ""
-    if payload == "/done":
+    if payload == "/done" or fold(turn.text) in DONE_WORDS:
         return True
     if payload.startswith(f"{key}:") and payload.split(":", 1)[1] in options:
         item = payload.split(":", 1)[1]

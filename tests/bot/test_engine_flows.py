@@ -139,6 +139,13 @@ def test_declaration_reads_the_shared_clock(settings):
         clock.reset(settings)
 
 
+@pytest.mark.parametrize("done", ["xong", "Xong rồi", "done"])
+def test_typing_done_on_a_choose_all_question_with_nothing_chosen_means_none(settings, done):
+    run(settings, f"done-{done}", [("khai bao y te", "ho va ten"), ("Le Van Tam", "nam sinh"), ("1980", "so dien thoai"),
+                                   ("0912345670", "xa hoac phuong"), ("hac thanh", "14 ngay"),
+                                   ("ho, sot", "dau hieu nguy hiem"), (done, "bat dau")])
+
+
 def test_cancel_back_and_resume(settings):
     user = "user-resume"
     run(settings, user, [("khai bao", "họ và tên"), ("Lê Văn Cường", "Năm sinh"), ("quay lai", "họ và tên"),
