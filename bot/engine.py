@@ -206,8 +206,9 @@ def understand_free_text(turn: Turn) -> None:
         else:
             show_menu(turn, greeting=False)
         return
-    if not any(ch.isalnum() for ch in turn.text):
-        # An emoji, a sticker or a "👍" after an answer is not a question: no miss, nothing for the curators.
+    if not any(ch.isalnum() for ch in turn.text) or (turn.text.isdigit() and len(turn.text) <= 3):
+        # An emoji, a sticker or a "👍" after an answer is not a question, nor is "4" typed for an option that
+        # is no longer on offer (numbered lists on SMS): the menu, no miss, nothing for the curators.
         show_menu(turn, greeting=False)
         return
     act_on(turn, parse(turn, turn.text))
