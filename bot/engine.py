@@ -135,8 +135,9 @@ LEAVE_CONFIDENCE = 0.7
 LEAVING_INTENTS = {"ask_tracing_call", "verify_caller", "report", "subscribe", "unsubscribe", "change_language",
                    "talk_to_staff", "menu"}
 # Inside a declaration, "I have a fever" or a question about symptoms belongs to the answers: never a way out.
-DECLARING = {"declaration", "household"}
-OWN_INTENTS = {"report": {"report"}, "subscribe": {"subscribe"}, "link_phone": {"ask_tracing_call", "verify_caller"}}
+DECLARING = {"declaration"}
+OWN_INTENTS = {"report": {"report"}, "subscribe": {"subscribe"}, "link_phone": {"ask_tracing_call", "verify_caller"},
+               "household": {"declare_health"}}
 
 
 def moved_on(turn: Turn, flow_name: str):

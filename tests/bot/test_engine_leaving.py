@@ -43,6 +43,12 @@ def test_waiting_for_the_number_to_check_never_traps_the_citizen(settings, messa
     assert session_state(settings, "telegram", user) == flow_after
 
 
+# A whole declaration, ending on "declare for another member of your household?".
+DECLARED = [(("p", "/declare"), "họ và tên"), ("Lê Văn Tâm", "Năm sinh"), ("1980", "điện thoại"),
+            ("0912 345 600", "xã hoặc phường"), ("Hạc Thành", "14 ngày"), (("p", "/done"), "tiếp xúc gần"),
+            ("không", "vùng dịch"), ("không", "liều"), (("p", "/doses:2"), "bệnh nền"), ("không", "thành viên")]
+
+
 @pytest.mark.parametrize("start, message, expected, flow_after", [
     # Not a commune, clearly something else: the citizen moved on.
     ("/subscribe", "huy nhan thong bao", "chưa đăng ký nhận thông báo", None),
@@ -53,13 +59,16 @@ def test_waiting_for_the_number_to_check_never_traps_the_citizen(settings, messa
     ("/report", "english", "What would you like to report?", "report"),
     # Not a commune and nothing else either: asked again.
     ("/subscribe", "xa khong ton tai", "không tìm thấy", "subscribe"),
+    # After a declaration, a question instead of "another member?" is answered.
+    ("/household", "cach ly tai nha may ngay", "Nguồn", None),
     # Inside a declaration a symptom is part of the answers, never a way out.
     ("/declare", "toi bi sot", "1900", "declaration"),
 ])
 def test_a_message_that_is_no_answer_but_a_clear_request_leaves_the_flow(settings, start, message, expected,
                                                                          flow_after):
     user = f"leave-req-{abs(hash((start, message)))}"
-    first = [(("p", start), "")] + ([("Lê Văn Tâm", "Năm sinh")] if start == "/declare" else [])
+    first = ([(("p", "/declare"), ""), ("Lê Văn Tâm", "Năm sinh")] if start == "/declare"
+             else DECLARED if start == "/household" else [(("p", start), "")])
     run(settings, user, first + [(message, expected)])
     assert session_state(settings, "telegram", user) == flow_after
 
