@@ -22,8 +22,10 @@ CATEGORY_WORDS = (
     ("scam", r"lua dao|gia danh|gia mao|mao danh|chuyen tien|otp|scam|fraud|impersonat"),
     ("price_gouging", r"tang gia|thoi gia|het gia|dau co|gia cao|ban dat|ep gia|gouging|overpric|hoard"),
     ("fake_news", r"tin gia|tin don|tin vit|sai su that|bia dat|xuyen tac|fake news|rumou?r"),
-    ("quarantine_breach", r"cach ly|khong khai bao|chua khai bao|tron khai bao|vi pham|tu tap|quarantine|"
-                          r"breach|did not declare|didn t declare"),
+    # Not "cach ly" alone: "how long is home quarantine" is a question, not a report.
+    ("quarantine_breach", r"(khong|ko|k|chua|tron|pha|bo|chang|het) (chiu |thuc hien |tu )?cach ly|cach ly ma|"
+                          r"(khong|ko|k|chua|tron) khai bao|vi pham|tu tap|breach|breaking quarantine|"
+                          r"not isolating|won t isolate|did not declare|didn t declare"),
     ("suspected_case", r"nghi nhiem|nghi mac|nghi la f0|duong tinh|trieu chung|\bsot\b|kho tho|mat vi giac|"
                        r"suspect|symptom|fever|cough"),
 )
@@ -53,7 +55,14 @@ def answer_category(turn: Turn) -> bool:
         turn.session.data["category"] = list(CATEGORIES)[int(text) - 1]
         return True
     if len(text) >= 10:
-        turn.session.data.update(category=guess_category(text), text=text)
+        category = guess_category(text)
+        if category == "other":
+            from bot.engine import moved_on  # the engine imports this flow
+
+            if moved_on(turn, "report") is not None:  # "noi tieng anh di", a FAQ question: not a report
+                ask_category(turn)
+                return False
+        turn.session.data.update(category=category, text=text)
         return True
     ask_category(turn)
     return False

@@ -57,6 +57,8 @@ DECLARED = [(("p", "/declare"), "họ và tên"), ("Lê Văn Tâm", "Năm sinh")
     # A language request re-asks the same question in that language.
     ("/subscribe", "english please", "Which commune or ward", "subscribe"),
     ("/report", "english", "What would you like to report?", "report"),
+    ("/report", "noi tieng anh di", "What would you like to report?", "report"),
+    ("/report", "cach ly tai nha may ngay", "Nguồn", None),
     # Not a commune and nothing else either: asked again.
     ("/subscribe", "xa khong ton tai", "không tìm thấy", "subscribe"),
     # After a declaration, a question instead of "another member?" is answered.
