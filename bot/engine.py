@@ -5,6 +5,8 @@ tables of steps (bot/flows); sessions live in Redis, records in the database.
 """
 from __future__ import annotations
 
+import re
+
 from typing import Callable
 
 from bot import faq, identities
@@ -19,7 +21,7 @@ from bot.menu import (BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word
 from bot.messages import Button, Inbound, Reply
 from bot.session import ConversationSession
 from bot.text import clean, fold
-from bot.tracing_answers import LINK_PHONE, answer_tracing
+from bot.tracing_answers import LINK_PHONE, answer_tracing, asked_number
 from bot.turn import Turn
 from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, not_for_us, parse
 from core.db import session_scope
@@ -211,6 +213,11 @@ def understand_free_text(turn: Turn) -> None:
         # An emoji, a sticker or a "👍" after an answer is not a question, nor is "4" typed for an option that
         # is no longer on offer (numbered lists on SMS): the menu, no miss, nothing for the curators.
         show_menu(turn, greeting=False)
+        return
+    number = asked_number(turn.text)
+    if number and len(re.sub(r"[\d\s().+-]", "", turn.text)) == 0:
+        # A number pasted on its own is almost always "this number called me: is it you?".
+        answer_tracing(turn, verify=True)
         return
     act_on(turn, parse(turn, turn.text))
 

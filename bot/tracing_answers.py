@@ -22,8 +22,8 @@ def _calls(turn: Turn) -> list:
     return calls_to(turn.settings, turn.db, turn.citizen.phone)
 
 
-# A number written in a question: "so 0283 6000 115", "+84 28...", "1900.9095" (8 digits or more).
-_NUMBER = re.compile(r"(?<![\d+])\+?\d[\d .-]{6,16}\d(?!\d)")
+# A number written in a question: "so 0283 6000 115", "+84 28...", "(+84) 987...", "1900.9095" (8 digits or more).
+_NUMBER = re.compile(r"(?<![\d+(])(?:\(\+?\d{2,3}\)[ .-]?)?\+?\d[\d .-]{6,16}\d(?!\d)")
 
 
 def asked_number(text: str) -> str | None:

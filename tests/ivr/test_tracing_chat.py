@@ -49,6 +49,15 @@ def test_a_question_about_a_number_gets_a_verdict_on_it(settings, db, redis_clie
     assert verdict in text
 
 
+@pytest.mark.parametrize("pasted, verdict", [
+    ("028 3600 0115", "028 3600 0115 is one of Loa's numbers"),
+    ("(+84) 987.654.321", "(+84) 987.654.321 is not one of Loa's numbers"),
+])
+def test_a_number_pasted_on_its_own_gets_a_verdict(settings, db, redis_client, daytime, pasted, verdict):
+    """Outside any flow, a bare number means "this number called me": no NLU guess, no hand-off."""
+    assert verdict in _say(settings, f"t-paste-{abs(hash(pasted))}", kind="text", text=pasted)
+
+
 def test_the_citizens_own_number_is_not_judged(settings, db, redis_client, daytime):
     _say(settings, "t-103", kind="button", payload="/verify")
     text = _say(settings, "t-103", kind="text", text="0912 000 999")
@@ -60,6 +69,7 @@ def test_the_citizens_own_number_is_not_judged(settings, db, redis_client, dayti
     ("so 0283 6000 115 co phai cua tong dai", "0283 6000 115"),
     ("+84912345678 gọi cho tôi", "+84912345678"),
     ("hotline 1900.9095 có thật không", "1900.9095"),
+    ("(+84) 987.654.321 goi cho toi", "(+84) 987.654.321"),
     ("tôi 57 tuổi, năm 2021 tiêm 2 mũi", None),
     ("", None),
 ])
