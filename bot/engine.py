@@ -144,7 +144,7 @@ OWN_INTENTS = {"report": {"report"}, "subscribe": {"subscribe"}, "link_phone": {
 
 def moved_on(turn: Turn, flow_name: str):
     """The NLU's reading of a message that did not answer the step, when it clearly asks for something else."""
-    if turn.payload or turn.channel == "voice" or not any(ch.isalpha() for ch in turn.text):
+    if turn.payload or turn.near_miss or turn.channel == "voice" or not any(ch.isalpha() for ch in turn.text):
         return None
     result = parse(turn, turn.text)
     intent = result.intent

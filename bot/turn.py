@@ -25,6 +25,9 @@ class Turn:
     session: ConversationSession
     inbound: Inbound
     replies: list[Reply] = field(default_factory=list)
+    # Set by a step whose answer was close to a valid one (a misspelt commune with suggestions): the citizen is
+    # answering, so the message is never read as a request to leave the flow.
+    near_miss: bool = False
 
     @property
     def citizen(self) -> Citizen:

@@ -142,6 +142,7 @@ def answer_commune(turn: Turn) -> bool:
         turn.session.data["commune_code"] = found.code
         return True
     if suggestions:
+        turn.near_miss = True
         turn.say(turn._("Did you mean one of these?"), [(c.name, f"/commune:{c.code}") for c in suggestions])
     else:
         turn.say(turn._("I could not find that commune or ward. Please type its name, for example: Hạc Thành."))

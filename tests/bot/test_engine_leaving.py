@@ -61,6 +61,8 @@ DECLARED = [(("p", "/declare"), "họ và tên"), ("Lê Văn Tâm", "Năm sinh")
     ("/report", "cach ly tai nha may ngay", "Nguồn", None),
     # Not a commune and nothing else either: asked again.
     ("/subscribe", "xa khong ton tai", "không tìm thấy", "subscribe"),
+    # A misspelt commune (the degraded matcher reads it as a prevention question at 0.95): suggestions, not a FAQ.
+    ("/subscribe", "Phờng Đông Quang", "Phường Đông Quang", "subscribe"),
     # After a declaration, a question instead of "another member?" is answered.
     ("/household", "cach ly tai nha may ngay", "Nguồn", None),
     # Inside a declaration a symptom is part of the answers, never a way out.
