@@ -125,4 +125,6 @@ def test_a_closed_case_gets_no_more_daily_check_calls(settings, db, daytime):
     assert claims.claim_next(settings) is None
     with db() as session:
         contact = session.get(TracingContact, contact_id)
-        assert (contact.status, contact.followup_status) == ("closed", None)
+        # None, or "stopped" when the suite's running dialer had already scheduled today's check call: either
+        # way nothing is waiting to be called.
+        assert contact.status == "closed" and contact.followup_status in (None, "stopped")
