@@ -147,11 +147,14 @@ def moved_on(turn: Turn, flow_name: str):
     if turn.payload or turn.near_miss or turn.channel == "voice" or not any(ch.isalpha() for ch in turn.text):
         return None
     result = parse(turn, turn.text)
-    intent = result.intent
+    intent, words = result.intent, len(turn.text.split())
     if result.confidence < LEAVE_CONFIDENCE or intent in OWN_INTENTS.get(flow_name, ()):
         return None
-    if intent in LEAVING_INTENTS or (flow_name not in DECLARING
-                                     and (intent == "declare_health" or intent.startswith("faq/"))):
+    # One or two words are too little to read a new request from ("de sau" once read as a FAQ at 0.73),
+    # except a language's name.
+    if intent in LEAVING_INTENTS and (words >= 2 or intent == "change_language"):
+        return result
+    if flow_name not in DECLARING and words >= 3 and (intent == "declare_health" or intent.startswith("faq/")):
         return result
     return None
 
@@ -203,6 +206,8 @@ def run_command(turn: Turn) -> None:
 
 def understand_free_text(turn: Turn) -> None:
     """Free text: the NLU's intent becomes an action; low confidence is asked back."""
+    if turn.inbound.media_url and report_with_photo(turn):
+        return
     if turn.inbound.kind in ("image", "location", "contact") and not turn.text:
         if turn.inbound.phone:
             answer_phone(turn) and turn.say(turn._("Thank you, your phone number is saved."))
@@ -220,6 +225,18 @@ def understand_free_text(turn: Turn) -> None:
         answer_tracing(turn, verify=True)
         return
     act_on(turn, parse(turn, turn.text))
+
+
+def report_with_photo(turn: Turn) -> bool:
+    """A photo outside a flow is nearly always evidence (a crowded shop, a scam message): start a report that
+    keeps it, with its caption as the text when the caption reads as a report; False for a captioned question."""
+    caption = turn.text
+    if caption and parse(turn, caption).intent != "report":  # "is this rash a symptom?" is a question
+        return False
+    category = guess_category(caption) if caption else "other"
+    data = {"media_url": turn.inbound.media_url, **({"text": caption} if caption else {})}
+    REPORT.start(turn, {**data, **({"category": category} if category != "other" else {})})
+    return True
 
 
 def act_on(turn: Turn, result) -> None:

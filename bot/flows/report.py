@@ -125,5 +125,5 @@ def finish(turn: Turn) -> None:
 REPORT = Flow("report", (
     Step("category", ask_category, answer_category, skip=lambda t: bool(t.session.data.get("category"))),
     Step("details", ask_details, answer_details, skip=lambda t: bool(t.session.data.get("text"))),
-    Step("evidence", ask_evidence, answer_evidence),
+    Step("evidence", ask_evidence, answer_evidence, skip=lambda t: bool(t.session.data.get("media_url"))),
 ), finish)

@@ -59,6 +59,9 @@ DECLARED = [(("p", "/declare"), "họ và tên"), ("Lê Văn Tâm", "Năm sinh")
     ("/report", "english", "What would you like to report?", "report"),
     ("/report", "noi tieng anh di", "What would you like to report?", "report"),
     ("/report", "cach ly tai nha may ngay", "Nguồn", None),
+    # One or two words are not enough to read a new request from: asked again.
+    ("/subscribe", "de sau", "không tìm thấy", "subscribe"),
+    ("/report", "bo qua", "phản ánh điều gì", "report"),
     # Not a commune and nothing else either: asked again.
     ("/subscribe", "xa khong ton tai", "không tìm thấy", "subscribe"),
     # A misspelt commune (the degraded matcher reads it as a prevention question at 0.95): suggestions, not a FAQ.

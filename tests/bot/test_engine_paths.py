@@ -60,6 +60,32 @@ def test_a_report_category_chosen_by_its_number(settings):
         assert db.scalar(select(Report)).category == "scam"
 
 
+PHOTO = "https://example.invalid/shop.jpg"
+
+
+def test_a_photo_sent_on_its_own_starts_a_report_that_keeps_it(settings):
+    user = "rep-photo"
+    assert "phản ánh điều gì" in say(settings, user, kind="image", media_url=PHOTO)[-1].text
+    run(settings, user, [(("p", "/report:price_gouging"), "mô tả"),
+                         ("hiệu thuốc đầu ngõ bán que test 150 nghìn", "PA-")])  # no second ask for a photo
+    with session_scope(settings.database_url) as db:
+        report = db.scalar(select(Report))
+        assert (report.category, report.media_url) == ("price_gouging", PHOTO)
+
+
+@pytest.mark.parametrize("caption, expected, category", [
+    ("có người bán que test giá cao gấp 3, tăng giá quá", "PA-", "price_gouging"),
+    ("đây có phải triệu chứng covid không", "Nguồn", None),  # a question with a photo: answered, no report
+])
+def test_a_captioned_photo(settings, caption, expected, category):
+    replies = say(settings, f"rep-cap-{abs(hash(caption))}", kind="image", media_url=PHOTO, text=caption)
+    assert expected in replies[-1].text or expected in replies[0].text
+    with session_scope(settings.database_url) as db:
+        report = db.scalar(select(Report))
+        assert (report.category, report.media_url, report.text) == (category, PHOTO, caption) if category \
+            else report is None
+
+
 def test_subscribe_and_unsubscribe(settings):
     run(settings, "sub-1", [(("p", "/subscribe"), "thông báo"), ("phuong hac thanh", "Hạc Thành")])
     with session_scope(settings.database_url) as db:
