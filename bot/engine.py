@@ -14,7 +14,7 @@ from bot.alerts import raise_alert
 from bot.flows.base import Flow
 from bot.flows.declaration import DECLARATION, answer_phone
 from bot.flows.household import HOUSEHOLD
-from bot.flows.report import REPORT, guess_category
+from bot.flows.report import REPORT, guess_category, start_with_photo
 from bot.flows.subscription import SUBSCRIBE, unsubscribe
 from bot.menu import (BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked, language_named,
                       show_menu)
@@ -23,7 +23,7 @@ from bot.session import ConversationSession
 from bot.text import clean, fold
 from bot.tracing_answers import LINK_PHONE, answer_tracing, asked_number
 from bot.turn import Turn
-from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, not_for_us, parse
+from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, moved_on, not_for_us, parse
 from core.db import session_scope
 from core.i18n import LANGUAGES, normalize_language
 from core.models import utcnow
@@ -131,34 +131,6 @@ def switch_to_named_language(turn: Turn) -> None:
     switch_language(turn)
 
 
-# A message that is no answer to the question asked, read with at least this confidence as one of these
-# intents, means the citizen moved on: leave the flow (a declaration is set aside) and act on it.
-LEAVE_CONFIDENCE = 0.7
-LEAVING_INTENTS = {"ask_tracing_call", "verify_caller", "report", "subscribe", "unsubscribe", "change_language",
-                   "talk_to_staff", "menu"}
-# Inside a declaration, "I have a fever" or a question about symptoms belongs to the answers: never a way out.
-DECLARING = {"declaration"}
-OWN_INTENTS = {"report": {"report"}, "subscribe": {"subscribe"}, "link_phone": {"ask_tracing_call", "verify_caller"},
-               "household": {"declare_health"}}
-
-
-def moved_on(turn: Turn, flow_name: str):
-    """The NLU's reading of a message that did not answer the step, when it clearly asks for something else."""
-    if turn.payload or turn.near_miss or turn.channel == "voice" or not any(ch.isalpha() for ch in turn.text):
-        return None
-    result = parse(turn, turn.text)
-    intent, words = result.intent, len(turn.text.split())
-    if result.confidence < LEAVE_CONFIDENCE or intent in OWN_INTENTS.get(flow_name, ()):
-        return None
-    # One or two words are too little to read a new request from ("de sau" once read as a FAQ at 0.73),
-    # except a language's name.
-    if intent in LEAVING_INTENTS and (words >= 2 or intent == "change_language"):
-        return result
-    if flow_name not in DECLARING and words >= 3 and (intent == "declare_health" or intent.startswith("faq/")):
-        return result
-    return None
-
-
 def hand_over(turn: Turn, reason: str = "asked") -> None:
     """Pass the conversation to staff: an alert with the context, and a promise to the citizen."""
     raise_alert(turn.db, turn.redis, "handoff", "normal", f"citizen asks for staff ({reason})",
@@ -206,7 +178,7 @@ def run_command(turn: Turn) -> None:
 
 def understand_free_text(turn: Turn) -> None:
     """Free text: the NLU's intent becomes an action; low confidence is asked back."""
-    if turn.inbound.media_url and report_with_photo(turn):
+    if turn.inbound.media_url and start_with_photo(turn):
         return
     if turn.inbound.kind in ("image", "location", "contact") and not turn.text:
         if turn.inbound.phone:
@@ -225,18 +197,6 @@ def understand_free_text(turn: Turn) -> None:
         answer_tracing(turn, verify=True)
         return
     act_on(turn, parse(turn, turn.text))
-
-
-def report_with_photo(turn: Turn) -> bool:
-    """A photo outside a flow is nearly always evidence (a crowded shop, a scam message): start a report that
-    keeps it, with its caption as the text when the caption reads as a report; False for a captioned question."""
-    caption = turn.text
-    if caption and parse(turn, caption).intent != "report":  # "is this rash a symptom?" is a question
-        return False
-    category = guess_category(caption) if caption else "other"
-    data = {"media_url": turn.inbound.media_url, **({"text": caption} if caption else {})}
-    REPORT.start(turn, {**data, **({"category": category} if category != "other" else {})})
-    return True
 
 
 def act_on(turn: Turn, result) -> None:

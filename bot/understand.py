@@ -91,3 +91,31 @@ def not_for_us(turn: Turn, result) -> None:
     show_menu(turn, greeting=False, intro=turn._(
         "I can only help with the epidemic: health declarations, questions about COVID-19, tracing calls and "
         "reports to the authorities. For other matters, please contact the office in charge."))
+
+
+# A message that is no answer to the question asked, read with at least this confidence as one of these
+# intents, means the citizen moved on: leave the flow (a declaration is set aside) and act on it.
+LEAVE_CONFIDENCE = 0.7
+LEAVING_INTENTS = {"ask_tracing_call", "verify_caller", "report", "subscribe", "unsubscribe", "change_language",
+                   "talk_to_staff", "menu"}
+# Inside a declaration, "I have a fever" or a question about symptoms belongs to the answers: never a way out.
+DECLARING = {"declaration"}
+OWN_INTENTS = {"report": {"report"}, "subscribe": {"subscribe"}, "link_phone": {"ask_tracing_call", "verify_caller"},
+               "household": {"declare_health"}}
+
+
+def moved_on(turn: Turn, flow_name: str):
+    """The NLU's reading of a message that did not answer the step, when it clearly asks for something else."""
+    if turn.payload or turn.near_miss or turn.channel == "voice" or not any(ch.isalpha() for ch in turn.text):
+        return None
+    result = parse(turn, turn.text)
+    intent, words = result.intent, len(turn.text.split())
+    if result.confidence < LEAVE_CONFIDENCE or intent in OWN_INTENTS.get(flow_name, ()):
+        return None
+    # One or two words are too little to read a new request from ("de sau" once read as a FAQ at 0.73),
+    # except a language's name.
+    if intent in LEAVING_INTENTS and (words >= 2 or intent == "change_language"):
+        return result
+    if flow_name not in DECLARING and words >= 3 and (intent == "declare_health" or intent.startswith("faq/")):
+        return result
+    return None

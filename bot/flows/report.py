@@ -7,6 +7,7 @@ import secrets
 from bot.flows.base import Flow, Step
 from bot.text import fold
 from bot.turn import Turn
+from bot.understand import moved_on, parse
 from core.i18n import N_
 from core.models import Report
 
@@ -57,8 +58,6 @@ def answer_category(turn: Turn) -> bool:
     if len(text) >= 10:
         category = guess_category(text)
         if category == "other":
-            from bot.engine import moved_on  # the engine imports this flow
-
             if moved_on(turn, "report") is not None:  # "noi tieng anh di", a FAQ question: not a report
                 ask_category(turn)
                 return False
@@ -127,3 +126,15 @@ REPORT = Flow("report", (
     Step("details", ask_details, answer_details, skip=lambda t: bool(t.session.data.get("text"))),
     Step("evidence", ask_evidence, answer_evidence, skip=lambda t: bool(t.session.data.get("media_url"))),
 ), finish)
+
+
+def start_with_photo(turn: Turn) -> bool:
+    """A photo outside a flow is nearly always evidence (a crowded shop, a scam message): start a report that
+    keeps it, with its caption as the text when the caption reads as a report; False for a captioned question."""
+    caption = turn.text
+    if caption and parse(turn, caption).intent != "report":  # "is this rash a symptom?" is a question
+        return False
+    category = guess_category(caption) if caption else "other"
+    data = {"media_url": turn.inbound.media_url, **({"text": caption} if caption else {})}
+    REPORT.start(turn, {**data, **({"category": category} if category != "other" else {})})
+    return True
