@@ -1,4 +1,4 @@
-"""Staff JSON API for tracing lists: import people to call, close cases, see who is unreachable.
+"""Staff JSON API for tracing lists: import people to call, close cases, see who is unreachable, pause the calls.
 
 Every route needs `Authorization: Bearer <STAFF_API_TOKEN>`; with no token configured the API is closed.
 """
@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.db import session_scope
 from core.staff_auth import staff_only
+from ivr import dialer
 from ivr.followup import close_case
 from ivr.importer import import_csv, import_rows
 from ivr.models import TracingContact, TracingList
@@ -72,3 +73,33 @@ def unreachable():
             "commune_code": c.commune_code, "attempts": c.attempts, "last_outcome": c.last_outcome,
             "sms_sent": c.sms_sent_at is not None,
         } for c in rows])
+
+
+def _dialer_state(settings) -> dict:
+    since = dialer.paused_since(settings)
+    return {"paused": since is not None, "paused_since": since, "calls_in_progress": dialer.slots(settings).live()}
+
+
+@bp.get("/dialer")
+@staff_only
+def dialer_state():
+    """Whether the call centre is paused, and how many calls are under way."""
+    return jsonify(_dialer_state(current_app.config["LOA_SETTINGS"]))
+
+
+@bp.post("/dialer/pause")
+@staff_only
+def pause_dialer():
+    """Place no new calls until resumed (calls under way finish; retries wait, nobody is lost)."""
+    settings = current_app.config["LOA_SETTINGS"]
+    dialer.pause(settings)
+    return jsonify(_dialer_state(settings))
+
+
+@bp.post("/dialer/resume")
+@staff_only
+def resume_dialer():
+    """Place calls again."""
+    settings = current_app.config["LOA_SETTINGS"]
+    dialer.resume(settings)
+    return jsonify(_dialer_state(settings))

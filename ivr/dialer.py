@@ -29,6 +29,7 @@ from ivr.window import in_window
 log = logging.getLogger(__name__)
 
 PUMP_KEY = "loa:dial:pump:{n}"
+PAUSE_KEY = "loa:dial:paused"  # staff paused the call centre: ISO time of the pause
 PUMP_LEASE_S = 6.0  # a dead tick's chain is picked up by the next kick after this long
 BUSY_BUDGET_S = 2.0  # give the worker back often: other queues' jobs wait at most this long
 IDLE_SLEEP_S = 0.5  # an idle chain 0 polls this often (in-job: RQ's scheduler stalls after a SIGKILL)
@@ -137,6 +138,25 @@ def _own(settings: Settings, n: int, token: str) -> bool:
     return current.decode() == token
 
 
+def pause(settings: Settings) -> str:
+    """Staff pause the call centre: no new calls (calls under way finish); returns when it was paused."""
+    client = get_redis(settings)
+    client.set(PAUSE_KEY, clock.now(settings).isoformat(), nx=True)
+    return client.get(PAUSE_KEY).decode()
+
+
+def resume(settings: Settings) -> None:
+    """Let the dialer place calls again, and wake it."""
+    get_redis(settings).delete(PAUSE_KEY)
+    kick(settings)
+
+
+def paused_since(settings: Settings) -> str | None:
+    """When staff paused the call centre (ISO time), or None while it runs."""
+    raw = get_redis(settings).get(PAUSE_KEY)
+    return raw.decode() if raw else None
+
+
 def tick(token: str, n: int = 0) -> str:
     """One turn of dialer chain `n`: housekeeping, then place due calls for a moment; re-enqueue itself."""
     settings = Settings.from_env()
@@ -144,8 +164,9 @@ def tick(token: str, n: int = 0) -> str:
         return "not-owner"
     from ivr import followup, reaper
 
-    reaper.maybe_reap(settings)
-    followup.maybe_schedule_today(settings)
+    reaper.maybe_reap(settings)  # even paused: a lost call's slot must come back
+    if not paused_since(settings):
+        followup.maybe_schedule_today(settings)
     deadline = time.monotonic() + BUSY_BUDGET_S
     result = "idle"
     while time.monotonic() < deadline:
@@ -177,9 +198,11 @@ def _release_pump(settings: Settings, n: int, token: str) -> None:
 
 
 def step(settings: Settings) -> str:
-    """Place at most one call: placed | no_slot | nothing_due | outside_window."""
+    """Place at most one call: placed | no_slot | nothing_due | outside_window | paused."""
     if not in_window(settings):
         return "outside_window"
+    if paused_since(settings):
+        return "paused"
     shared = slots(settings)
     slot = shared.acquire(lease_s=CREATE_LEASE_S)
     if slot is None:

@@ -68,3 +68,14 @@ def make_rows(n: int, bad_every: int | None = None, start: int = 0) -> tuple[lis
             bad += 1
         rows.append(row)
     return rows, bad
+
+
+@pytest.fixture()
+def quiet_dialer(settings, redis_client):
+    """The call centre paused for the test: the session's worker keeps a dialer running (its watchdog revives
+    it), which would otherwise claim and call the people a test sets up and checks by hand."""
+    from ivr import dialer
+
+    dialer.pause(settings)
+    yield
+    redis_client.delete(dialer.PAUSE_KEY)

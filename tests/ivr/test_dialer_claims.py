@@ -12,6 +12,9 @@ from core import clock
 from ivr import claims
 from ivr.models import TracingContact, TracingList
 
+# The session's worker runs a dialer too: it must not call the people these tests set up by hand.
+pytestmark = pytest.mark.usefixtures("quiet_dialer")
+
 
 def _people(db, settings, lists: int, phone: str = "+84984000001") -> list[int]:
     with db() as session:

@@ -10,6 +10,9 @@ from core import clock
 from core.testing import wait_until
 from ivr.models import CallAttempt, TracingContact, TracingList
 
+# The session's worker runs a dialer too: it must not call the people these tests set up by hand.
+pytestmark = pytest.mark.usefixtures("quiet_dialer")
+
 
 @pytest.fixture()
 def calling(settings, db, redis_client, daytime):

@@ -16,6 +16,9 @@ from ivr.models import CallAttempt, OptOut, TracingContact
 from tests.ivr.hotline_calls import events, set_local_time, spoken
 from tests.ivr.tracing_calls import PHONE, answer, person
 
+# The session's worker runs a dialer too: it must not call the people these tests set up by hand.
+pytestmark = pytest.mark.usefixtures("quiet_dialer")
+
 # Identity, year of birth + confirm, fever yes and six noes, four danger signs no, onset today, contact yes,
 # epidemic area no, two doses, no chronic condition: a HIGH result, so the CDC is offered.
 SYMPTOMATIC = ["1", "1985#", "1", "1", *["2"] * 6, *["2"] * 4, "1", "1", "2", "2", "2"]
