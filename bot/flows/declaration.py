@@ -63,7 +63,9 @@ def answer_name(turn: Turn) -> bool:
     name = " ".join(turn.text.split())
     # "khai báo y tế", "cảm ơn", "report": a request typed at the name question is not anybody's name.
     request = fold(name).startswith(NOT_NAMES)
-    if request or not (2 <= len(name) <= 100) or sum(ch.isalpha() for ch in name) < 2 or any(ch.isdigit() for ch in name):
+    # Vietnamese names run to five or six words; a longer text or a question is the citizen saying something else.
+    sentence = len(name.split()) > 6 or name.endswith("?")
+    if request or sentence or not (2 <= len(name) <= 100) or sum(ch.isalpha() for ch in name) < 2 or any(ch.isdigit() for ch in name):
         turn.say(turn._("Please type the full name in letters, for example: Nguyễn Văn An."))
         return False
     turn.session.data["full_name"] = name.title()

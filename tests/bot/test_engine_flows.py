@@ -37,6 +37,8 @@ VI_WITH_DIACRITICS = [
     ("Xin chào", "Khai báo y tế"),
     ("khai báo y tế", "họ và tên"),
     ("khai báo y tế", "ví dụ: Nguyễn Văn An"),  # a request is not a name: re-asked with an example
+    ("cho tôi hỏi cách ly bao lâu vậy", "ví dụ: Nguyễn Văn An"),  # nor is a question
+    ("phải khai những gì?", "ví dụ: Nguyễn Văn An"),
     ("Nguyễn Văn An", "Năm sinh"),
     ("1850", "1900"),  # impossible year: re-asked with an example
     ("1957", "số điện thoại"),
