@@ -31,6 +31,7 @@ class TriageResult:
     level: str
     reasons: list[str] = field(default_factory=list)
     version: str = ""
+    deciding: list[str] = field(default_factory=list)  # the reasons of the rules at `level` (what the citizen hears)
 
 
 @lru_cache(maxsize=1)
@@ -68,10 +69,11 @@ def triage(answers: Answers, day: date | None = None) -> TriageResult:
     version = rules_for(day)
     known = set(version["symptoms"])
     count = len({s for s in answers.symptoms if s in known})
-    level, reasons = "low", []
+    level, applied = "low", []
     for rule in version["rules"]:
         if _holds(rule["when"], answers, count):
-            reasons.append(rule["reason"])
+            applied.append(rule)
             if LEVELS.index(rule["level"]) > LEVELS.index(level):
                 level = rule["level"]
-    return TriageResult(level=level, reasons=reasons, version=version["version"])
+    return TriageResult(level=level, reasons=[r["reason"] for r in applied], version=version["version"],
+                        deciding=[r["reason"] for r in applied if r["level"] == level])

@@ -48,7 +48,7 @@ def ask_name(turn: Turn) -> None:
     if _member(turn):
         turn.say(turn._("Full name of the household member?"))
     else:
-        turn.say(turn._("Let's start your health declaration. What is your full name?\n(Type 'huy' to cancel or 'quay lai' to go back at any step.)"))
+        turn.say(turn._("Let's start your health declaration. What is your full name?\n(Type 'cancel' to stop or 'back' to go back at any step.)"))
 
 
 # Openings of requests, never of Vietnamese or English names (symptom words such as "bi ho" are left

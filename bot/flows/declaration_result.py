@@ -71,7 +71,8 @@ def finish(turn: Turn) -> None:
                     f"{result.level} declaration #{record.id}", citizen_id=turn.citizen.id,
                     declaration_id=record.id,
                     details={"reasons": result.reasons, "channel": turn.channel, "rule_version": result.version})
-    reasons = ", ".join(turn._(REASONS[r]) for r in result.reasons if r in REASONS)
+    # The citizen hears why the level is what it is; staff (the record and the alert) see every rule that applied.
+    reasons = ", ".join(turn._(REASONS[r]) for r in result.deciding if r in REASONS)
     text = "\n".join([
         turn._("Thank you, %(name)s. Your declaration is recorded.", name=record.full_name) if record.full_name
         else turn._("Thank you. Your declaration is recorded."),

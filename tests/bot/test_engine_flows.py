@@ -74,7 +74,7 @@ EN = [
     ("/start", "Health declaration"),  # Telegram says the user's app is in English
     (("p", "/lang:vi"), "tiếng Việt"),
     (("p", "/lang:en"), "English"),
-    (("p", "/declare"), "full name"),
+    (("p", "/declare"), "Type 'cancel' to stop"),  # English words in the English hint
     ("John Smith", "Year of birth"),
     ("1980", "phone number"),
     ("+84 912 345 670", "commune or ward"),
