@@ -13,6 +13,7 @@ import sys
 from core import embedded_redis, migrate
 from core.settings import ROOT, Settings
 
+PROCFILE = ROOT / "Procfile"
 SHOWN = ("PORT", "SANDBOX_PORT", "PUBLIC_URL", "DATABASE_URL", "REDIS_URL", "NLU_URL", "ZALO_APP_ID",
          "ZALO_OA_SECRET_KEY", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TWILIO_ACCOUNT_SID",
          "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
@@ -52,12 +53,19 @@ def main() -> int:
     migrate.upgrade(settings.database_url)
     print(banner(settings, env), flush=True)
     honcho = ROOT / ".venv" / "bin" / "honcho"
-    proc = subprocess.Popen([str(honcho), "start", "-f", str(ROOT / "Procfile")], cwd=ROOT, env=env)
+    proc = subprocess.Popen([str(honcho), "start", "-f", str(PROCFILE)], cwd=ROOT, env=env)
+    # `kill` (SIGTERM, as supervisors and `timeout` send) stops everything like Ctrl-C does; without this the
+    # web app, workers, sandbox and Rasa would outlive us.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return proc.wait()
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGINT)
         return proc.wait()
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
