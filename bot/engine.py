@@ -5,8 +5,6 @@ tables of steps (bot/flows); sessions live in Redis, records in the database.
 """
 from __future__ import annotations
 
-import re
-
 from typing import Callable
 
 from bot import faq, identities
@@ -21,7 +19,7 @@ from bot.menu import (BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word
 from bot.messages import Button, Inbound, Reply
 from bot.session import ConversationSession
 from bot.text import clean, fold
-from bot.tracing_answers import LINK_PHONE, answer_tracing, asked_number
+from bot.tracing_answers import LINK_PHONE, answer_tracing, pasted_number
 from bot.turn import Turn
 from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, moved_on, not_for_us, parse
 from core.db import session_scope
@@ -191,8 +189,7 @@ def understand_free_text(turn: Turn) -> None:
         # is no longer on offer (numbered lists on SMS): the menu, no miss, nothing for the curators.
         show_menu(turn, greeting=False)
         return
-    number = asked_number(turn.text)
-    if number and len(re.sub(r"[\d\s().+-]", "", turn.text)) == 0:
+    if pasted_number(turn.text):
         # A number pasted on its own is almost always "this number called me: is it you?".
         answer_tracing(turn, verify=True)
         return

@@ -1,6 +1,8 @@
 """The main menu and the few words that work anywhere (cancel, back, menu, language)."""
 from __future__ import annotations
 
+import re
+
 from bot.text import fold
 from bot.turn import Turn
 
@@ -47,14 +49,17 @@ def language_asked(turn: Turn) -> str | None:
     return LANG_WORDS.get(fold(turn.text)) if not turn.session.flow else None
 
 
+# "anh" alone is also "you" ("anh oi ..."): only "tieng anh" names English.
+_NAMED = {"en": re.compile(r"\b(tieng anh|english|eng)\b"), "vi": re.compile(r"\b(tieng viet|vietnamese|viet)\b")}
+
+
 def language_named(text: str) -> str | None:
-    """The language a request like "noi tieng anh di" or "in Vietnamese please" names, if it names one."""
-    words = fold(text).split()
-    if {"anh", "english", "eng"} & set(words):
-        return "en"
-    if {"viet", "vietnamese", "vn"} & set(words):
-        return "vi"
-    return None
+    """The language a request like "noi tieng anh di" or "in Vietnamese please" names; with both named
+    ("tu tieng anh sang tieng viet") the one named last, the one asked for."""
+    folded = fold(text)
+    found = {lang: [m.start() for m in pattern.finditer(folded)] for lang, pattern in _NAMED.items()}
+    named = [(spots[-1], lang) for lang, spots in found.items() if spots]
+    return max(named)[1] if named else None
 
 
 def is_word(turn: Turn, words: set[str]) -> bool:

@@ -34,6 +34,12 @@ def asked_number(text: str) -> str | None:
     return None
 
 
+def pasted_number(text: str) -> str | None:
+    """The number when a message is nothing but a phone number ("0283 6000 115", "(+84) 987.654.321")."""
+    number = asked_number(text)
+    return number if number and not re.sub(r"[\d\s().+-]", "", text) else None
+
+
 def _verdict(turn: Turn, number: str) -> str:
     from ivr.lookup import is_our_number  # the caller ids and hotline are the voice front end's
 

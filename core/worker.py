@@ -62,8 +62,9 @@ class QuietMaintenance(logging.Filter):
     """Drop RQ's "cleaning registries" lines: they suit its 10-minute maintenance, not our 10 seconds."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """False for the per-queue registry-cleaning line at INFO; DEBUG still shows it."""
-        return not (record.levelno == logging.INFO and str(record.msg).startswith("Worker %s: cleaning registries"))
+        """False for the per-queue registry-cleaning line, unless the worker logs at DEBUG."""
+        noise = record.levelno == logging.INFO and str(record.msg).startswith("Worker %s: cleaning registries")
+        return not noise or logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
 
 
 def rq_log_level(queues: list[str], level: str) -> str:

@@ -87,19 +87,13 @@ def dialer_state():
     return jsonify(_dialer_state(current_app.config["LOA_SETTINGS"]))
 
 
-@bp.post("/dialer/pause")
+@bp.post("/dialer/<any(pause, resume):action>")
 @staff_only
-def pause_dialer():
-    """Place no new calls until resumed (calls under way finish; retries wait, nobody is lost)."""
+def pause_or_resume_dialer(action: str):
+    """Pause: place no new calls (calls under way finish; retries wait, nobody is lost). Resume: call again."""
     settings = current_app.config["LOA_SETTINGS"]
-    dialer.pause(settings)
-    return jsonify(_dialer_state(settings))
-
-
-@bp.post("/dialer/resume")
-@staff_only
-def resume_dialer():
-    """Place calls again."""
-    settings = current_app.config["LOA_SETTINGS"]
-    dialer.resume(settings)
+    if action == "pause":
+        dialer.pause(settings)
+    else:
+        dialer.resume(settings)
     return jsonify(_dialer_state(settings))

@@ -56,3 +56,9 @@ def test_maintenance_runs_quietly(redis_client, caplog):
         worker.log.info("Worker %s: default: Job OK (%s)", worker.name, "j1")
     redis_client.delete(f"rq:clean_registries:{queue.name}")
     assert [r.getMessage() for r in caplog.records] == [f"Worker {worker.name}: default: Job OK (j1)"]
+    caplog.clear()
+    with caplog.at_level("DEBUG", logger=worker.log.name):  # debugging a worker shows the maintenance again
+        worker.clean_registries()
+    redis_client.delete(f"rq:clean_registries:{queue.name}")
+    assert [r.getMessage() for r in caplog.records if "cleaning registries" in r.getMessage()] == [
+        f"Worker {worker.name}: cleaning registries for queue: {queue.name}"]

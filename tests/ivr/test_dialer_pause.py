@@ -28,6 +28,10 @@ def test_only_staff_can_pause(api, redis_client, method, path):
     assert dialer.paused_since(api.application.config["LOA_SETTINGS"]) is None
 
 
+def test_an_unknown_dialer_action_is_404(api, redis_client):
+    assert api.post("/api/tracing/dialer/stop", headers=AUTH).status_code == 404
+
+
 def test_paused_places_no_call_and_resumed_calls_again(api, settings, db, redis_client, daytime, sandbox_clean):
     contact_id, _ = person(db, settings, status="pending")  # due now, inside the calling window
     paused = api.post("/api/tracing/dialer/pause", headers=AUTH).get_json()

@@ -77,3 +77,16 @@ def test_asked_number(text, number):
     from bot.tracing_answers import asked_number
 
     assert asked_number(text) == number
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("text, number", [
+    ("028 3600 0115", "028 3600 0115"),
+    ("(+84) 987.654.321", "(+84) 987.654.321"),
+    ("so 0283 6000 115", None),  # a question about a number, not a number alone
+    ("1985", None),
+])
+def test_pasted_number(text, number):
+    from bot.tracing_answers import pasted_number
+
+    assert pasted_number(text) == number
