@@ -158,7 +158,7 @@ def load_all_models() -> None:
     """Import every module that defines tables, so metadata and Alembic see them all."""
     import importlib
 
-    for module in ("nlu.models", "ivr.models", "broadcasts.models"):
+    for module in ("core.staff_models", "nlu.models", "ivr.models", "broadcasts.models"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
