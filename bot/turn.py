@@ -58,6 +58,9 @@ class Turn:
         if text.startswith("/"):
             return text.split()[0] if not text.startswith("/lang") else text
         offered = self.session.offered
+        if text in offered:
+            # Zalo sends a pressed oa.query.show button back as plain text equal to its payload.
+            return text
         # Only SMS shows buttons as a numbered list; on chat a typed "2" means two (doses, years).
         if self.channel == "sms" and offered and text.isdigit() and 1 <= int(text) <= len(offered):
             return offered[int(text) - 1]

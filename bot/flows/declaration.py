@@ -154,7 +154,7 @@ def answer_commune(turn: Turn) -> bool:
 # --- symptoms and danger signs (multi-select) --------------------------------------------------
 def _ask_multi(turn: Turn, question: str, options: dict, key: str) -> None:
     chosen = turn.session.data.get(key, [])
-    buttons = [(("✓ " if k in chosen else "") + turn._(label), f"{key}:{k}") for k, label in options.items()]
+    buttons = [(("✓ " if k in chosen else "") + turn._(label), f"/{key}:{k}") for k, label in options.items()]
     buttons.append((turn._("Done") if chosen else turn._("None of these"), "/done"))
     turn.say(question, buttons, multi_select=True)
 
@@ -164,7 +164,7 @@ def _answer_multi(turn: Turn, options: dict, key: str, ask) -> bool:
     payload = turn.payload or ""
     if payload == "/done" or fold(turn.text) in DONE_WORDS:
         return True
-    if payload.startswith(f"{key}:") and payload.split(":", 1)[1] in options:
+    if payload.startswith(f"/{key}:") and payload.split(":", 1)[1] in options:
         item = payload.split(":", 1)[1]
         chosen.remove(item) if item in chosen else chosen.append(item)
         ask(turn)

@@ -96,3 +96,27 @@ def test_retried_zalo_webhook_gets_one_reply(settings, sandbox_clean):
     time.sleep(1.5)  # give a wrongly duplicated job the time to show itself
     messages = _messages(sandbox, "zalo", user, once)
     assert len(messages) == once == 4, [m["text"] for m in messages]
+
+
+def _press_zalo(sandbox, user, messages, title):
+    """Press the Zalo button shown with `title` in the newest card that has it, as Zalo does: its payload as text."""
+    payload = next(b["payload"] for m in reversed(messages) for b in m["buttons"] if b["title"] == title)
+    _zalo(sandbox, user, event_name="user_send_text", text=payload)
+
+
+def test_zalo_symptom_buttons_toggle_through_the_sandbox(settings, sandbox_clean):
+    """Zalo sends a pressed oa.query.show button back as text: each press toggles, 'Xong' finishes."""
+    sandbox, user = sandbox_clean, "5550003"
+    seen = 0
+    for text, expected in (("khai bao", "Họ và tên"), ("tran thi hoa", "Năm sinh"), ("1952", "điện thoại"),
+                           ("0912 345 680", "xã hoặc phường"), ("hac thanh", "14 ngày")):
+        _zalo(sandbox, user, event_name="user_send_text", text=text)
+        seen = len(_reply_with(sandbox, "zalo", user, seen, expected))
+    messages = _messages(sandbox, "zalo", user, seen)
+    for title, expected in (("Sốt", "✓ Sốt"), ("Ho", "✓ Ho")):
+        _press_zalo(sandbox, user, messages, title)
+        messages = _reply_with(sandbox, "zalo", user, seen, expected)
+        seen = len(messages)
+    assert {"✓ Sốt", "✓ Ho", "Xong"} <= {b["title"] for m in messages[-2:] for b in m["buttons"]}
+    _press_zalo(sandbox, user, messages, "Xong")
+    seen = len(_reply_with(sandbox, "zalo", user, seen, "nguy hiểm"))

@@ -110,9 +110,9 @@ def test_clearing_symptoms_after_going_back_drops_the_danger_signs(settings):
     user = "leave-symptoms"
     run(settings, user, [(("p", "/declare"), "họ và tên"), ("Lê Thị Hoa", "Năm sinh"), ("1970", "điện thoại"),
                          ("0912345678", "xã"), ("Hạc Thành", "14 ngày"),
-                         (("p", "symptoms:fever"), "✓"), (("p", "/done"), "nguy hiểm"),
-                         (("p", "danger_signs:chest_pain"), "✓"), ("quay lai", "14 ngày"),
-                         (("p", "symptoms:fever"), "/done"), (("p", "/done"), "tiếp xúc gần"),
+                         (("p", "/symptoms:fever"), "✓"), (("p", "/done"), "nguy hiểm"),
+                         (("p", "/danger_signs:chest_pain"), "✓"), ("quay lai", "14 ngày"),
+                         (("p", "/symptoms:fever"), "/done"), (("p", "/done"), "tiếp xúc gần"),
                          ("không", "vùng dịch"), ("không", "liều"), ("2", "bệnh nền"), ("không", "THẤP")])
     with session_scope(settings.database_url) as db:
         record = db.scalar(select(Declaration))

@@ -1,0 +1,142 @@
+"""Every flow's buttons, pressed the way each channel sends a press, give the same conversation.
+
+A Zalo oa.query.show press arrives as plain text equal to the payload, a Telegram press as callback data,
+an SMS press as the button's number. Each press goes through the channel's own parser (recorded shapes),
+then the real engine, Redis and database; the replies must be the same on every channel.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.telegram_updates import parse_update
+from bot.channels.zalo_events import parse_event
+from bot.engine import handle
+from bot.messages import Inbound, Reply
+from core.db import session_scope
+from core.models import Declaration, Subscription
+
+pytestmark = pytest.mark.usefixtures("db", "redis_client")
+
+USERS = {"zalo": "8800112233", "telegram": "880011", "sms": "+84912880011"}
+_counter = iter(range(10_000, 99_999))
+
+
+def _zalo(user: str, text: str) -> Inbound:
+    body = {"app_id": "1000000000000000001", "event_name": "user_send_text", "timestamp": "1677721200000",
+            "sender": {"id": user}, "recipient": {"id": "2000000000000000002"},
+            "message": {"msg_id": f"m{next(_counter)}", "text": text}}
+    return parse_event(json.dumps(body).encode())[0]
+
+
+def _telegram(user: str, text: str | None = None, data: str | None = None) -> Inbound:
+    sender = {"id": int(user), "is_bot": False, "first_name": "An", "language_code": "vi"}
+    chat = {"id": int(user), "type": "private", "first_name": "An"}
+    if data is not None:
+        update = {"update_id": next(_counter), "callback_query": {
+            "id": str(next(_counter)), "from": sender, "chat_instance": "1", "data": data,
+            "message": {"message_id": next(_counter), "date": 1677721208, "chat": chat, "text": "…"}}}
+    else:
+        update = {"update_id": next(_counter), "message": {"message_id": next(_counter), "date": 1677721208,
+                                                            "chat": chat, "from": sender, "text": text}}
+    return parse_update(json.dumps(update).encode())[0]
+
+
+def typed(settings, channel: str, text: str) -> list[Reply]:
+    """The citizen types `text` on `channel`."""
+    user = USERS[channel]
+    inbound = {"zalo": lambda: _zalo(user, text), "telegram": lambda: _telegram(user, text=text),
+               "sms": lambda: Inbound(channel="sms", user_id=user, text=text)}[channel]()
+    return handle(settings, inbound)
+
+
+def pressed(settings, channel: str, last: list[Reply], payload: str) -> list[Reply]:
+    """The citizen presses the button with `payload` among the last replies' buttons, as `channel` sends it."""
+    buttons = [b for r in last if r.buttons for b in r.buttons] if channel != "sms" else \
+        [r for r in last if r.buttons][-1].buttons  # SMS numbers the last list only
+    assert payload in [b.payload for b in buttons], f"{payload} not offered: {[b.payload for b in buttons]}"
+    user = USERS[channel]
+    if channel == "zalo":
+        return handle(settings, _zalo(user, payload))
+    if channel == "telegram":
+        return handle(settings, _telegram(user, data=payload))
+    number = [b.payload for b in buttons].index(payload) + 1
+    return handle(settings, Inbound(channel="sms", user_id=user, text=str(number)))
+
+
+# (typed text | ("press", payload)), for a walk through every flow that offers buttons.
+SCRIPT = [
+    "xin chao",
+    ("press", "/declare"),
+    "Nguyen Van An",
+    "1960",
+    ("phone", "0912 345 678"),  # SMS is not asked: the sender's number is known
+    "Hac Thanh",
+    ("press", "/symptoms:fever"),
+    ("press", "/symptoms:cough"),
+    ("press", "/symptoms:fatigue"),
+    ("press", "/symptoms:fatigue"),  # pressed twice: off again
+    ("press", "/done"),
+    ("press", "/done"),  # no danger signs
+    ("press", "/onset:yesterday"),
+    ("press", "/yes"),
+    ("press", "/no"),
+    ("press", "/doses:2"),
+    ("press", "/no"),
+    ("press", "/no"),  # no household member to add
+    "menu",
+    ("press", "/report"),
+    ("press", "/report:scam"),
+    "menu",
+    ("press", "/subscribe"),
+]
+
+
+def _walk(settings, channel: str) -> list[list[str]]:
+    transcript, last = [], []
+    for step in SCRIPT:
+        if isinstance(step, tuple) and step[0] == "phone":
+            if channel == "sms":
+                transcript.append(None)
+                continue
+            last = typed(settings, channel, step[1])
+        elif isinstance(step, tuple):
+            last = pressed(settings, channel, last, step[1])
+        else:
+            last = typed(settings, channel, step)
+        transcript.append([r.text for r in last])
+    return transcript
+
+
+def test_a_press_means_the_same_on_zalo_telegram_and_sms(settings):
+    walks = {channel: _walk(settings, channel) for channel in ("telegram", "zalo", "sms")}
+    phone_step = next(i for i, step in enumerate(SCRIPT) if step[0] == "phone")
+    for i, step in enumerate(SCRIPT):
+        assert walks["zalo"][i] == walks["telegram"][i], f"zalo differs at {step}"
+        if i not in (phone_step - 1, phone_step):  # SMS goes from the year straight to the commune
+            assert walks["sms"][i] == walks["telegram"][i], f"sms differs at {step}"
+    with session_scope(settings.database_url) as db:
+        records = db.scalars(select(Declaration).order_by(Declaration.id)).all()
+        assert [r.channel for r in records] == ["telegram", "zalo", "sms"]
+        for record in records:
+            assert record.answers["symptoms"] == ["fever", "cough"], record.channel
+            assert record.answers.get("danger_signs") in ([], None)
+
+
+def test_zalo_symptom_presses_toggle_and_the_done_button_is_offered(settings):
+    """The bug citizens met: 'Sốt' jumped to the next question and 'Ho' was refused."""
+    last = typed(settings, "zalo", "khai bao")
+    for text in ("Tran Thi Hoa", "1952", "0912 345 679", "Hac Thanh"):
+        last = typed(settings, "zalo", text)
+    last = pressed(settings, "zalo", last, "/symptoms:fever")
+    titles = [b.title for r in last for b in r.buttons]
+    assert "✓ Sốt" in titles and "Xong" in titles, titles  # still on the symptoms question, in Vietnamese
+    last = pressed(settings, "zalo", last, "/symptoms:cough")
+    assert {"✓ Sốt", "✓ Ho"} <= {b.title for r in last for b in r.buttons}
+    last = typed(settings, "zalo", "quay lai")  # back to the commune, then forward again keeps both
+    last = typed(settings, "zalo", "Hac Thanh")
+    assert {"✓ Sốt", "✓ Ho"} <= {b.title for r in last for b in r.buttons}
+    last = pressed(settings, "zalo", last, "/done")
+    assert "nguy hiểm" in " ".join(r.text for r in last)
