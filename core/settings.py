@@ -93,7 +93,9 @@ class Settings:
     quarantine_days_f1: int = 7
     quarantine_days_f2: int = 0
     quarantine_days_returnee: int = 0
-    staff_api_token: str = ""  # Bearer token for the staff JSON API (/api/...); empty: API closed
+    staff_api_token: str = ""  # bootstrap admin bearer token for the staff JSON APIs; empty: none
+    staff_lockout_failures: int = 5  # failed sign-ins in a row that lock a staff account
+    staff_lockout_minutes: int = 15  # how long such an account stays locked
     hotline_number: str = "1900 9095"
     cdc_numbers: list[str] = field(default_factory=lambda: ["+842373000115"])
     cdc_hours: str = "07:00-21:00"
@@ -153,6 +155,8 @@ class Settings:
             quarantine_days_f2=_int("QUARANTINE_DAYS_F2", cls.quarantine_days_f2),
             quarantine_days_returnee=_int("QUARANTINE_DAYS_RETURNEE", cls.quarantine_days_returnee),
             staff_api_token=_str("STAFF_API_TOKEN", ""),
+            staff_lockout_failures=_int("STAFF_LOCKOUT_FAILURES", cls.staff_lockout_failures),
+            staff_lockout_minutes=_int("STAFF_LOCKOUT_MINUTES", cls.staff_lockout_minutes),
             hotline_number=_str("HOTLINE_NUMBER", cls.hotline_number),
             cdc_numbers=_list("CDC_NUMBERS", "+842373000115"),
             cdc_hours=_str("CDC_HOURS", cls.cdc_hours),

@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db import Base
 from core.models import utcnow
 
-ROLES = ("admin", "supervisor", "operator", "viewer")
-
 
 class StaffAccount(Base):
     """A person who works Loa's staff surfaces; `role` decides what they may do (core/roles.py)."""
@@ -18,7 +16,7 @@ class StaffAccount(Base):
     __tablename__ = "staff_account"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(16))  # admin | supervisor | operator | viewer
+    role: Mapped[str] = mapped_column(String(16))  # core.roles.ROLES
     password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2; None: API tokens only
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

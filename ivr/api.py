@@ -1,6 +1,6 @@
 """Staff JSON API for tracing lists: import people to call, close cases, see who is unreachable, pause the calls.
 
-Every route needs `Authorization: Bearer <STAFF_API_TOKEN>`; with no token configured the API is closed.
+Every route needs `Authorization: Bearer <staff API token>` and a role allowed to (core.staff_auth, core.roles).
 """
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import func, select
 
 from core.db import session_scope
-from core.staff_auth import staff_only
+from core.staff_auth import note, require
+from core.staff_masking import redact
 from ivr import dialer
 from ivr.followup import close_case
 from ivr.importer import import_csv, import_rows
@@ -18,7 +19,7 @@ bp = Blueprint("ivr_api", __name__, url_prefix="/api/tracing")
 
 
 @bp.post("/import")
-@staff_only
+@require("tracing.write", audit_as="tracing.import")
 def import_list():
     """JSON {"list": NAME, "rows": [{phone, name, classification, commune, language, exposure_date}]},
     or a CSV body (Content-Type text/csv, ?list=NAME)."""
@@ -31,11 +32,12 @@ def import_list():
         if not isinstance(body, dict) or not isinstance(body.get("rows"), list) or not body.get("list"):
             abort(400, 'expected {"list": "...", "rows": [...]}')
         result = import_rows(settings, str(body["list"])[:200], body["rows"], first_row=1)
+    note(list_id=result.list_id, imported=result.imported)
     return jsonify(result.to_dict())
 
 
 @bp.post("/contacts/<int:contact_id>/close")
-@staff_only
+@require("tracing.write", audit_as="tracing.close", target=("tracing_contact", "contact_id"))
 def close(contact_id: int):
     """Close a case: no more calls or follow-ups."""
     if not close_case(current_app.config["LOA_SETTINGS"], contact_id):
@@ -44,7 +46,7 @@ def close(contact_id: int):
 
 
 @bp.get("/lists/<int:list_id>")
-@staff_only
+@require("tracing.read")
 def list_summary(list_id: int):
     """How many people of a list are in each state."""
     settings = current_app.config["LOA_SETTINGS"]
@@ -61,18 +63,18 @@ def list_summary(list_id: int):
 
 
 @bp.get("/unreachable")
-@staff_only
+@require("tracing.read", audit_as="tracing.unreachable.view")
 def unreachable():
     """People every call attempt failed to reach, for human tracers."""
     settings = current_app.config["LOA_SETTINGS"]
     with session_scope(settings.database_url) as session:
         rows = session.scalars(select(TracingContact).where(TracingContact.status == "unreachable")
                                .order_by(TracingContact.unreachable_at).limit(1000)).all()
-        return jsonify(contacts=[{
+        return jsonify(contacts=[redact({
             "id": c.id, "list_id": c.list_id, "name": c.name, "phone": c.phone, "classification": c.classification,
             "commune_code": c.commune_code, "attempts": c.attempts, "last_outcome": c.last_outcome,
             "sms_sent": c.sms_sent_at is not None,
-        } for c in rows])
+        }, "tracing.personal") for c in rows])
 
 
 def _dialer_state(settings) -> dict:
@@ -81,14 +83,14 @@ def _dialer_state(settings) -> dict:
 
 
 @bp.get("/dialer")
-@staff_only
+@require("tracing.read")
 def dialer_state():
     """Whether the call centre is paused, and how many calls are under way."""
     return jsonify(_dialer_state(current_app.config["LOA_SETTINGS"]))
 
 
 @bp.post("/dialer/<any(pause, resume):action>")
-@staff_only
+@require("tracing.dialer", audit_as="tracing.dialer")
 def pause_or_resume_dialer(action: str):
     """Pause: place no new calls (calls under way finish; retries wait, nobody is lost). Resume: call again."""
     settings = current_app.config["LOA_SETTINGS"]

@@ -1,6 +1,6 @@
 """Staff JSON API for the curators' queue: questions the NLU could not answer, their labels, the answers' dates.
 
-Every route needs `Authorization: Bearer <STAFF_API_TOKEN>` (core.staff_auth).
+Every route needs `Authorization: Bearer <staff API token>` and a role allowed to (core.staff_auth, core.roles).
   GET  /api/curators/questions?status=new|resolved|all&reason=R&limit=N&before_id=ID
   POST /api/curators/questions/<id>/resolve   {"label": "faq/quarantine"} or {"label": null}
   GET  /api/curators/training-data            labelled questions as Rasa NLU YAML
@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from core import clock
 from core.db import session_scope
-from core.staff_auth import staff_only
+from core.staff_auth import require
 from nlu import curation
 
 bp = Blueprint("curators_api", __name__, url_prefix="/api/curators")
@@ -28,7 +28,7 @@ def _int_arg(name: str, default: int | None) -> int | None:
 
 
 @bp.get("/questions")
-@staff_only
+@require("curators.read", audit_as="curators.questions.view")
 def questions():
     """A page of the queue, newest first, with the counts per status and reason."""
     settings = current_app.config["LOA_SETTINGS"]
@@ -42,7 +42,7 @@ def questions():
 
 
 @bp.post("/questions/<int:question_id>/resolve")
-@staff_only
+@require("curators.write", audit_as="curators.resolve", target=("unanswered_question", "question_id"))
 def resolve(question_id: int):
     """Resolve one question with the intent it belongs to, or null when there is nothing to learn."""
     body = request.get_json(silent=True)
@@ -61,7 +61,7 @@ def resolve(question_id: int):
 
 
 @bp.get("/training-data")
-@staff_only
+@require("curators.read", audit_as="curators.training_data.export")
 def training_data():
     """The labelled questions as a Rasa NLU data file, ready to review and add to nlu/data/."""
     settings = current_app.config["LOA_SETTINGS"]
@@ -71,7 +71,7 @@ def training_data():
 
 
 @bp.get("/answers")
-@staff_only
+@require("answers.read")
 def answers():
     """Every vetted answer with its valid-until date: expired ones are not given to citizens."""
     settings = current_app.config["LOA_SETTINGS"]
