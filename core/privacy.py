@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import re
 
+from core.secret_masking import SecretMaskingFilter, mask_secrets, remember_secrets  # noqa: F401 (re-export)
+
 # 0912345678, 0912 345 678, 84912345678, +84 912 345 678, (+84) 912.345.678: the prefix is kept as written.
 _PHONE = re.compile(r"(?<![\w+])(\(?\+?84\)?[ .-]?|0)(\d(?:[ .-]?\d){7,10})(?![\w])")
 
@@ -24,11 +26,12 @@ def replace_phones(text: str, placeholder: str = "0900000000") -> str:
 
 
 class MaskingFormatter(logging.Formatter):
-    """A formatter that masks phone numbers in the whole line, tracebacks included (exception texts carry them)."""
+    """A formatter that masks phone numbers and secrets in the whole line, tracebacks included (exception texts
+    carry them)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """The formatted record with every phone number masked."""
-        return mask_phone(super().format(record))
+        """The formatted record with every phone number and secret masked."""
+        return mask_secrets(mask_phone(super().format(record)))
 
 
 class PhoneMaskingFilter(logging.Filter):
@@ -42,13 +45,16 @@ class PhoneMaskingFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Log to stderr with phone numbers masked, once per process."""
+def configure_logging(level: str = "INFO", settings=None) -> None:
+    """Log to stderr with phone numbers and secrets masked, once per process (`settings`: its secrets too)."""
+    if settings is not None:
+        remember_secrets(settings)
     root = logging.getLogger()
     if any(isinstance(f, PhoneMaskingFilter) for h in root.handlers for f in h.filters):
         return
     handler = logging.StreamHandler()
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PhoneMaskingFilter())
+    handler.addFilter(SecretMaskingFilter())
     root.addHandler(handler)
     root.setLevel(level)

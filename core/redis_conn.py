@@ -17,9 +17,11 @@ def redis_url(settings: Settings) -> str:
     """The Redis URL to use: the configured one, else an embedded server started on demand."""
     if settings.redis_url:
         return settings.redis_url
+    from pathlib import Path
+
     from core.embedded_redis import start
 
-    return start()[0]
+    return start(settings.redis_embedded_port, Path(settings.redis_embedded_dir))[0]
 
 
 def get_redis(settings: Settings) -> redis.Redis:

@@ -45,10 +45,13 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     secret_key: str = "dev-secret-change-me"
     log_level: str = "INFO"
+    loa_env: str = "development"  # "production" refuses sandbox secrets, embedded Redis, SQLite (core.production)
     max_body_bytes: int = 1024 * 1024
     # storage
     database_url: str = f"sqlite:///{VAR / 'loa.db'}"
     redis_url: str = ""  # empty: an embedded redis-server is started (see core.redis_conn)
+    redis_embedded_port: int = 6390  # port of that embedded redis-server (`make run`)
+    redis_embedded_dir: str = str(VAR / "redis")  # its append-only file lives here
     session_ttl_s: int = 7 * 24 * 3600
     dedupe_ttl_s: int = 3 * 24 * 3600
     inbox_lock_ttl_s: int = 30  # per-citizen inbox lock; a dead worker's items are picked up after this
@@ -66,6 +69,7 @@ class Settings:
     zalo_refresh_token: str = "sandbox-refresh-token-0"
     zalo_api_base: str = "http://127.0.0.1:8099/zalo/openapi"
     zalo_oauth_base: str = "http://127.0.0.1:8099/zalo/oauth"
+    zalo_zns_base: str = "http://127.0.0.1:8099/zalo/business"  # ZNS template messages (business.openapi.zalo.me)
     # Telegram
     telegram_bot_token: str = "123456789:SANDBOX-token-for-local-use"
     telegram_webhook_secret: str = "sandbox-webhook-secret"
@@ -97,8 +101,21 @@ class Settings:
     staff_lockout_failures: int = 5  # failed sign-ins in a row that lock a staff account
     staff_lockout_minutes: int = 15  # how long such an account stays locked
     hotline_number: str = "1900 9095"
+    # one-time codes that prove a typed phone number is the citizen's own (bot.phone_codes)
+    otp_ttl_s: int = 600
+    otp_max_attempts: int = 5
+    otp_max_per_day: int = 3
     cdc_numbers: list[str] = field(default_factory=lambda: ["+842373000115"])
     cdc_hours: str = "07:00-21:00"
+    quiet_hours: str = "21:00-07:00"  # local time; non-urgent campaigns send nothing inside it
+    # broadcast dispatch (broadcasts/dispatch*.py); a rate of 0 lifts that limit
+    broadcast_telegram_per_second: float = 30.0
+    broadcast_zalo_per_second: float = 15.0  # Zalo allows about 20 calls/s per app (-32 beyond)
+    sms_per_second: float = 10.0
+    broadcast_chunk_size: int = 500
+    broadcast_lease_s: int = 300  # a chunk's rows come back to the queue this long after a worker died
+    broadcast_max_attempts: int = 5
+    broadcast_pause_failure_rate: float = 0.2
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -113,9 +130,12 @@ class Settings:
             public_url=_str("PUBLIC_URL", f"http://127.0.0.1:{port}").rstrip("/"),
             secret_key=_str("SECRET_KEY", cls.secret_key),
             log_level=_str("LOG_LEVEL", cls.log_level),
+            loa_env=_str("LOA_ENV", cls.loa_env),
             max_body_bytes=_int("MAX_BODY_BYTES", cls.max_body_bytes),
             database_url=_str("DATABASE_URL", cls.database_url),
             redis_url=_str("REDIS_URL", ""),
+            redis_embedded_port=_int("REDIS_EMBEDDED_PORT", cls.redis_embedded_port),
+            redis_embedded_dir=_str("REDIS_EMBEDDED_DIR", cls.redis_embedded_dir),
             session_ttl_s=_int("SESSION_TTL_S", cls.session_ttl_s),
             dedupe_ttl_s=_int("DEDUPE_TTL_S", cls.dedupe_ttl_s),
             inbox_lock_ttl_s=_int("INBOX_LOCK_TTL_S", cls.inbox_lock_ttl_s),
@@ -131,6 +151,7 @@ class Settings:
             zalo_refresh_token=_str("ZALO_REFRESH_TOKEN", cls.zalo_refresh_token),
             zalo_api_base=_str("ZALO_API_BASE", f"{sandbox}/zalo/openapi").rstrip("/"),
             zalo_oauth_base=_str("ZALO_OAUTH_BASE", f"{sandbox}/zalo/oauth").rstrip("/"),
+            zalo_zns_base=_str("ZALO_ZNS_BASE", f"{sandbox}/zalo/business").rstrip("/"),
             telegram_bot_token=_str("TELEGRAM_BOT_TOKEN", cls.telegram_bot_token),
             telegram_webhook_secret=_str("TELEGRAM_WEBHOOK_SECRET", cls.telegram_webhook_secret),
             telegram_api_base=_str("TELEGRAM_API_BASE", f"{sandbox}/telegram/bot"),
@@ -158,8 +179,19 @@ class Settings:
             staff_lockout_failures=_int("STAFF_LOCKOUT_FAILURES", cls.staff_lockout_failures),
             staff_lockout_minutes=_int("STAFF_LOCKOUT_MINUTES", cls.staff_lockout_minutes),
             hotline_number=_str("HOTLINE_NUMBER", cls.hotline_number),
+            otp_ttl_s=_int("OTP_TTL_S", cls.otp_ttl_s),
+            otp_max_attempts=_int("OTP_MAX_ATTEMPTS", cls.otp_max_attempts),
+            otp_max_per_day=_int("OTP_MAX_PER_DAY", cls.otp_max_per_day),
             cdc_numbers=_list("CDC_NUMBERS", "+842373000115"),
             cdc_hours=_str("CDC_HOURS", cls.cdc_hours),
+            quiet_hours=_str("QUIET_HOURS", cls.quiet_hours),
+            broadcast_telegram_per_second=_float("BROADCAST_TELEGRAM_PER_SECOND", cls.broadcast_telegram_per_second),
+            broadcast_zalo_per_second=_float("BROADCAST_ZALO_PER_SECOND", cls.broadcast_zalo_per_second),
+            sms_per_second=_float("SMS_PER_SECOND", cls.sms_per_second),
+            broadcast_chunk_size=_int("BROADCAST_CHUNK_SIZE", cls.broadcast_chunk_size),
+            broadcast_lease_s=_int("BROADCAST_LEASE_S", cls.broadcast_lease_s),
+            broadcast_max_attempts=_int("BROADCAST_MAX_ATTEMPTS", cls.broadcast_max_attempts),
+            broadcast_pause_failure_rate=_float("BROADCAST_PAUSE_FAILURE_RATE", cls.broadcast_pause_failure_rate),
         )
         values.update(overrides)
         return cls(**values)

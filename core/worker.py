@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 from rq.worker import SimpleWorker
 
+from core import redis_owner
 from core.privacy import configure_logging
+from core.production import NotProductionReady, refuse_unsafe
 from core.stale_scheduler import release_stale_locks
 from core.redis_conn import QUEUES, get_redis
 from core.settings import Settings
@@ -67,6 +70,28 @@ class QuietMaintenance(logging.Filter):
         return not noise or logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
 
 
+class HideJobArguments(logging.Filter):
+    """Log a job by its function and id only: RQ prints the whole call, and the arguments carry reply texts,
+    citizens' messages and phone numbers ("inbound: bot.inbound.process({...})")."""
+
+    LINES = ("Worker %s: %s: %s (%s)", "Successfully completed %s job in %ss on worker %s")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always True; cuts the job description in RQ's per-job lines down to the function's name."""
+        if record.msg in self.LINES and isinstance(record.args, tuple):
+            index = 2 if record.msg == self.LINES[0] else 0
+            args = list(record.args)
+            args[index] = function_only(str(args[index]))
+            record.args = tuple(args)
+        return True
+
+
+def function_only(description: str) -> str:
+    """`bot.inbound.process('zalo', {...})` -> `bot.inbound.process(…)`: the call without its arguments."""
+    # Greedy to the last ")": a colour code RQ puts after the call on a terminal is kept.
+    return re.sub(r"\(.*\)", "(…)", description, count=1, flags=re.S)
+
+
 def rq_log_level(queues: list[str], level: str) -> str:
     """RQ's own log level: LOG_LEVEL, but WARNING for a dialer-only worker unless debugging.
 
@@ -80,7 +105,12 @@ def rq_log_level(queues: list[str], level: str) -> str:
 def main(argv: list[str]) -> None:
     """Start a worker that listens on the named queues (all of Loa's queues by default)."""
     settings = Settings.from_env()
-    configure_logging(settings.log_level)
+    try:
+        refuse_unsafe(settings)  # production never works for sandbox secrets, an embedded Redis or SQLite
+        redis_owner.claim(get_redis(settings), settings.database_url)
+    except (NotProductionReady, redis_owner.RedisOwnedElsewhere) as exc:
+        sys.exit(f"Loa's worker refuses to start: {exc}")
+    configure_logging(settings.log_level, settings)
     queues = argv or list(QUEUES)
     # Forking per job costs ~20 ms and re-opens every connection; jobs here are short, so a
     # worker that runs jobs in-process (SimpleWorker) is used; RQ still retries jobs of a dead worker.
@@ -93,6 +123,7 @@ def main(argv: list[str]) -> None:
     release_stale_locks(get_redis(settings), queues)
     worker = LoaWorker(queues, connection=get_redis(settings), maintenance_interval=MAINTENANCE_INTERVAL_S)
     worker.log.addFilter(QuietMaintenance())  # one line per queue every 10 s would bury the job lines
+    worker.log.addFilter(HideJobArguments())
     worker.work(with_scheduler=True, logging_level=rq_log_level(queues, settings.log_level))
 
 

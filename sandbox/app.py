@@ -9,7 +9,9 @@ import importlib
 
 from flask import Flask, jsonify
 
+from core.production import refuse_sandbox
 from core.settings import Settings
+from sandbox.keys import ForeignSecret, refuse_foreign
 
 PARTS = ("sandbox.zalo", "sandbox.telegram", "sandbox.twilio", "sandbox.inspect")
 
@@ -17,6 +19,8 @@ PARTS = ("sandbox.zalo", "sandbox.telegram", "sandbox.twilio", "sandbox.inspect"
 def create_sandbox(settings: Settings | None = None) -> Flask:
     """Build the sandbox app; each provider part is a blueprint with its own in-memory state."""
     settings = settings or Settings.from_env()
+    refuse_sandbox(settings)  # never next to a production Loa
+    refuse_foreign(settings)  # never signs with production keys
     app = Flask("loa-sandbox")
     app.config["LOA_SETTINGS"] = settings
     resetters = []
@@ -30,6 +34,10 @@ def create_sandbox(settings: Settings | None = None) -> Flask:
         app.register_blueprint(module.bp)
         if hasattr(module, "reset"):
             resetters.append(module.reset)
+
+    @app.errorhandler(ForeignSecret)
+    def _foreign(exc: ForeignSecret):
+        return jsonify(error="foreign_secret", description=str(exc)), 403
 
     @app.post("/_sandbox/reset")
     def reset():

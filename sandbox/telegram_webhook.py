@@ -12,7 +12,7 @@ import threading
 from flask import current_app
 
 from core.settings import Settings
-from sandbox import chat_store, faults, telegram_state, webhook_sender
+from sandbox import chat_store, faults, keys, telegram_state, webhook_sender
 from sandbox.telegram_params import ApiError, read_bool, read_int, read_json
 from sandbox.telegram_updates import bot_user, build_telegram_update
 
@@ -113,6 +113,7 @@ def deliver(settings: Settings, update: dict) -> dict:
     if not hook["url"]:
         telegram_state.enqueue(update)
         return {"queued": True, "status": None}
+    keys.refuse_foreign(settings)  # the bot token and webhook secret in force must be the sandbox's own
     headers = {"Content-Type": "application/json"}
     if hook["secret_token"]:
         headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 import httpx
 from flask import Response, jsonify
 
+from sandbox import keys
+
 API_VERSION = "2010-04-01"
 WEBHOOK_TIMEOUT_S = 15.0  # Twilio waits 15 s for a webhook answer
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -32,6 +34,7 @@ def sign(auth_token: str, url: str, params: dict | None) -> str:
 
 def send_webhook(auth_token: str, url: str, params: dict, method: str = "POST") -> tuple[int, str]:
     """Make one signed webhook request as Twilio does; (status, body). GET puts the params in the query string."""
+    keys.own("twilio_auth_token", auth_token)  # never forge a webhook a production Loa would accept
     method = (method or "POST").upper()
     headers = {"User-Agent": "TwilioProxy/1.1", "Accept": "*/*", "I-Twilio-Idempotency-Token": secrets.token_hex(16)}
     if method == "GET":

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from core.settings import Settings
-from sandbox import chat_store, faults, webhook_sender, zalo_state
+from sandbox import chat_store, faults, keys, webhook_sender, zalo_state
 from sandbox.zalo_events import build_zalo_event, new_msg_id, sign_zalo, user_id_by_app  # noqa: F401 (re-export)
 from sandbox.zalo_messages import error_message, read_message
 
@@ -209,7 +209,8 @@ def emit_event(settings: Settings, event_name: str, user_id: str, in_background:
     zalo_state.note_event(str(user_id), event_name)
     body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "User-Agent": "ZaloWebhook/sandbox",
-               "X-ZEvent-Signature": sign_zalo(body, event["app_id"], event["timestamp"], settings.zalo_oa_secret_key)}
+               "X-ZEvent-Signature": sign_zalo(body, event["app_id"], event["timestamp"],
+                                                   keys.own("zalo_oa_secret_key", settings.zalo_oa_secret_key))}
     config = faults.config(CHANNEL)
     delivery = webhook_sender.deliver(CHANNEL, webhook_url(settings), body, headers, config["webhook_retry_delays"],
                                       config["webhook_timeout_s"], label=event_name, retry_header="num_retry",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.testing import wait_until
+from core.testing import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.nodb
@@ -31,7 +31,9 @@ def test_stopping_make_run_stops_its_processes(tmp_path, sig, settings):
     procfile, pidfile = tmp_path / "Procfile", tmp_path / "child.pid"
     procfile.write_text(f"sleeper: {sys.executable} -c \"import os,time; open('{pidfile}','w').write(str(os.getpid())); "
                         f"time.sleep(120)\"\n")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "REDIS_URL": settings.redis_url}
+    # Its own embedded Redis (REDIS_URL unset): the run's Redis belongs to the run's database (loa:owner).
+    env = {**{k: v for k, v in os.environ.items() if k != "REDIS_URL"}, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+           "REDIS_EMBEDDED_PORT": str(free_port()), "REDIS_EMBEDDED_DIR": str(tmp_path / "redis")}
     code = f"import sys, core.run as r; r.PROCFILE = {str(procfile)!r}; sys.exit(r.main())"
     # Its own session, like a terminal's job: SIGINT from the test reaches core.run only.
     run = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
