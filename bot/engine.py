@@ -10,7 +10,8 @@ from typing import Callable
 from bot import faq, identities
 from bot.alerts import raise_alert
 from bot.flows.base import Flow
-from bot.flows.declaration import DECLARATION, answer_phone
+from bot.flows.declaration import DECLARATION, answer_phone, parse_phone
+from bot.identities import vouched_phone
 from bot.flows.household import HOUSEHOLD
 from bot.flows.report import REPORT, guess_category, start_with_photo
 from bot.flows.subscription import SUBSCRIBE, unsubscribe
@@ -180,7 +181,7 @@ def understand_free_text(turn: Turn) -> None:
         return
     if turn.inbound.kind in ("image", "location", "contact") and not turn.text:
         if turn.inbound.phone:
-            answer_phone(turn) and turn.say(turn._("Thank you, your phone number is saved."))
+            take_shared_contact(turn)
         else:
             show_menu(turn, greeting=False)
         return
@@ -194,6 +195,17 @@ def understand_free_text(turn: Turn) -> None:
         answer_tracing(turn, verify=True)
         return
     act_on(turn, parse(turn, turn.text))
+
+
+def take_shared_contact(turn: Turn) -> None:
+    """A contact shared outside a flow: kept only when the provider vouches it is the sender's own number."""
+    phone = parse_phone(turn) if vouched_phone(turn.inbound) else None
+    if phone:
+        identities.link_phone(turn.db, turn.identity, phone)
+        turn.say(turn._("Thank you, your phone number is saved."))
+    elif turn.inbound.phone and not vouched_phone(turn.inbound):
+        turn.say(turn._("I can only save your own phone number: press the button to share your own contact."),
+                 ask="contact")
 
 
 def act_on(turn: Turn, result) -> None:

@@ -24,12 +24,25 @@ def ensure(db: Session, channel: str, external_id: str, display_name: str | None
     return identity
 
 
+def vouched_phone(inbound) -> str | None:
+    """The number the provider vouches is the sender's own (a Telegram contact of the sender, Zalo's
+    user_submit_info, the caller id or SMS sender), else None: a typed number proves nothing."""
+    if inbound.channel in ("voice", "sms") and str(inbound.user_id).startswith("+"):
+        return inbound.user_id
+    if inbound.phone and inbound.extra.get("own") is True:
+        return inbound.phone
+    return None
+
+
 def _citizen_by_phone(db: Session, phone: str) -> Citizen | None:
     return db.scalar(select(Citizen).where(Citizen.phone == phone))
 
 
 def link_phone(db: Session, identity: ChannelIdentity, phone: str) -> Citizen:
-    """Record the citizen's phone; when another record already has it, merge this identity into it."""
+    """Record the citizen's proven phone; when another record already has it, merge this identity into it.
+
+    Only for numbers the provider vouched for or a one-time code proved (bot.phone_codes): `Citizen.phone`
+    opens the number's tracing records and files later declarations under its owner."""
     citizen = identity.citizen
     if citizen.phone == phone:
         return citizen

@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 from bot.flows.base import Flow, Step
-from bot.flows.declaration import answer_phone
+from bot import phone_codes
+from bot.flows.declaration import parse_phone
+from bot.identities import link_phone, vouched_phone
 from bot.phones import national
 from bot.turn import Turn
 from core.i18n import N_, format_datetime
@@ -82,22 +84,20 @@ def answer_tracing(turn: Turn, verify: bool = False, from_question: bool = True)
 
 def ask_phone_to_check(turn: Turn) -> None:
     """Ask for the phone number the tracing centre would have called, with the share-contact button."""
-    turn.say(turn._("Share your phone number and I will check whether we called you."), ask="contact")
+    turn.say(turn._("Share your phone number and I will check whether we called you. If you type it instead, I will send a code to it by SMS to make sure it is yours."),
+             ask="contact")
 
 
 def check_calls(turn: Turn) -> None:
-    """The number is linked: answer the question the citizen asked."""
+    """The number is proven the citizen's: answer the question the citizen asked."""
     verify = bool(turn.session.data.get("verify"))
     turn.session.end()
-    # The text now is the citizen's own number; any verdict on an asked-about one came with the question.
+    # The text now is the citizen's own number or code; any verdict on an asked-about one came with the question.
     answer_tracing(turn, verify, from_question=False)
 
 
-def answer_phone_or_move_on(turn: Turn) -> bool:
-    """The number to check; a message with no digit in it (a new question, "no thanks", a button) means the
-    citizen moved on: leave quietly and take the message as a new one, instead of insisting on a number."""
-    if turn.inbound.phone or (not turn.payload and any(ch.isdigit() for ch in turn.text)):
-        return answer_phone(turn)
+def _move_on(turn: Turn) -> bool:
+    """The citizen moved on (a new question, "no thanks", a button): leave quietly and take the message as new."""
     from bot.engine import route  # the engine imports this module
 
     turn.session.end()
@@ -105,5 +105,60 @@ def answer_phone_or_move_on(turn: Turn) -> bool:
     return False
 
 
-# A one-step flow like the others, so language, back, cancel and menu work while it waits for the number.
-LINK_PHONE = Flow("link_phone", (Step("phone", ask_phone_to_check, answer_phone_or_move_on),), check_calls)
+def take_number_to_check(turn: Turn) -> bool:
+    """The number to check: linked at once when the provider vouches it is the sender's, else a code goes to it.
+
+    A typed number (or someone else's contact) opens nothing until the code sent to it is typed back."""
+    if not (turn.inbound.phone or (not turn.payload and any(ch.isdigit() for ch in turn.text))):
+        return _move_on(turn)
+    phone = parse_phone(turn)
+    if phone is None:
+        return False
+    if (turn.inbound.phone and vouched_phone(turn.inbound)) or phone == turn.citizen.phone:
+        link_phone(turn.db, turn.identity, phone)
+        return True
+    result = phone_codes.send_code(turn.settings, turn.redis, turn.channel, turn.inbound.user_id, phone, turn.lang)
+    if result == phone_codes.SENT:
+        turn.session.data["pending"] = phone
+        return True
+    if result == phone_codes.TOO_MANY:
+        turn.say(turn._("Too many codes were sent to this number today. Please try again tomorrow, or call the hotline %(hotline)s.",
+                        hotline=turn.settings.hotline_number))
+    else:
+        turn.say(turn._("I could not send a code to this number just now. Please try again later, or call the hotline %(hotline)s.",
+                        hotline=turn.settings.hotline_number))
+    turn.session.end()
+    return False
+
+
+def ask_code(turn: Turn) -> None:
+    """Ask for the code sent by SMS to the typed number."""
+    turn.say(turn._("I have sent a code by SMS to %(number)s. Type it here to show the number is yours.",
+                    number=national(turn.session.data["pending"])))
+
+
+def answer_code(turn: Turn) -> bool:
+    """The code typed back: right links the number; wrong says how many tries are left; used up ends the check."""
+    digits = "".join(ch for ch in turn.text if ch.isdigit())
+    if not digits and not turn.inbound.phone:
+        return _move_on(turn)
+    if not 4 <= len(digits) <= 8:
+        turn.say(turn._("Please type the 6-digit code from the SMS."))
+        return False
+    result, left = phone_codes.check_code(turn.settings, turn.redis, turn.channel, turn.inbound.user_id, digits)
+    if result == phone_codes.OK:
+        link_phone(turn.db, turn.identity, turn.session.data["pending"])
+        return True
+    if result == phone_codes.WRONG:
+        turn.say(turn._("That code is not right. Tries left: %(left)s.", left=left))
+        return False
+    turn.say(turn._("That code is no longer valid. Ask me about the call again to get a new code.") + "\n" + _genuine(turn))
+    turn.session.end()
+    return False
+
+
+# A flow like the others, so language, back, cancel and menu work while it waits for the number or the code.
+LINK_PHONE = Flow("link_phone", (
+    Step("phone", ask_phone_to_check, take_number_to_check),
+    Step("code", ask_code, answer_code, skip=lambda t: not t.session.data.get("pending")),
+), check_calls)

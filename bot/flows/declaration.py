@@ -8,7 +8,7 @@ from bot.answers import parse_day, symptoms_in, yes_no
 from bot.flows.base import Flow, Step
 from bot.flows.declaration_result import finish
 from bot.phones import InvalidPhone, to_e164
-from bot.identities import link_phone
+from bot.identities import link_phone, vouched_phone
 from bot.text import fold
 from bot.turn import Turn
 from core import clock
@@ -104,10 +104,10 @@ def ask_phone(turn: Turn) -> None:
              ask="contact")
 
 
-def answer_phone(turn: Turn) -> bool:
-    """A valid Vietnamese number, shared or typed; linked to the citizen."""
+def parse_phone(turn: Turn) -> str | None:
+    """The shared or typed number in E.164; None after re-asking with the reason it was refused."""
     try:
-        phone = to_e164(turn.inbound.phone or turn.text)
+        return to_e164(turn.inbound.phone or turn.text)
     except InvalidPhone as exc:
         reasons = {
             "not_a_number": N_("That is not a phone number."),
@@ -115,9 +115,18 @@ def answer_phone(turn: Turn) -> bool:
             "invalid": N_("That number does not exist in Vietnam."),
         }
         turn.say(turn._(reasons[exc.reason]) + " " + turn._("Example: 0912 345 678."), ask="contact")
+        return None
+
+
+def answer_phone(turn: Turn) -> bool:
+    """A valid Vietnamese number, shared or typed, kept with this declaration; linked to the citizen only when
+    the provider vouches it is theirs (a typed number or someone else's contact links nothing)."""
+    phone = parse_phone(turn)
+    if phone is None:
         return False
     turn.session.data["phone"] = phone
-    link_phone(turn.db, turn.identity, phone)
+    if turn.inbound.phone and vouched_phone(turn.inbound):  # the number came from the provider, not typed
+        link_phone(turn.db, turn.identity, phone)
     return True
 
 

@@ -2,6 +2,9 @@
 once the citizen's phone number is linked: when and why we called, never who the case is; else a scam warning."""
 from __future__ import annotations
 
+import re
+
+import httpx
 import pytest
 from sqlalchemy import update
 
@@ -25,7 +28,7 @@ def test_a_linked_citizen_hears_when_and_why_we_called(settings, db, redis_clien
         session.commit()
     asked = _say(settings, "t-100", kind="button", payload=payload)
     assert "Share your phone number" in asked and national(settings.twilio_from_number) in asked  # 028 3600 0115
-    text = _say(settings, "t-100", kind="contact", phone=PHONE)
+    text = _say(settings, "t-100", kind="contact", phone=PHONE, extra={"own": True})  # the sender's own contact
     assert "Yes, this was a genuine call from the provincial tracing centre." in text
     assert "you were listed as a contact of a close contact (F2)" in text and "9:00" in text
     assert "Lê Văn A" not in text  # the list's name for the person is not echoed, nor anything about an F0
@@ -33,7 +36,7 @@ def test_a_linked_citizen_hears_when_and_why_we_called(settings, db, redis_clien
 
 def test_no_call_on_record_warns_about_scams(settings, db, redis_client, daytime):
     _say(settings, "t-101", kind="button", payload="/verify")
-    text = _say(settings, "t-101", kind="contact", phone="+84912000999")
+    text = _say(settings, "t-101", kind="contact", phone="+84912000999", extra={"own": True})
     assert "We have no record of calling your number." in text and "scam" in text
     assert national(settings.twilio_from_number) in text
 
@@ -58,9 +61,13 @@ def test_a_number_pasted_on_its_own_gets_a_verdict(settings, db, redis_client, d
     assert verdict in _say(settings, f"t-paste-{abs(hash(pasted))}", kind="text", text=pasted)
 
 
-def test_the_citizens_own_number_is_not_judged(settings, db, redis_client, daytime):
+def test_the_citizens_own_number_is_not_judged(settings, db, redis_client, daytime, sandbox_clean):
     _say(settings, "t-103", kind="button", payload="/verify")
-    text = _say(settings, "t-103", kind="text", text="0912 000 999")
+    text = _say(settings, "t-103", kind="text", text="0912 000 999")  # typed: proven by the code sent to it
+    assert "Loa's numbers" not in text and "sent a code by SMS" in text
+    sms = httpx.get(f"{sandbox_clean.url}/_sandbox/sms", params={"to": "+84912000999"}, timeout=10).json()
+    code = re.search(r"\b(\d{6})\b", sms[-1]["body"]).group(1)
+    text = _say(settings, "t-103", kind="text", text=code)
     assert "Loa's numbers" not in text and "We have no record of calling your number." in text
 
 
