@@ -1,7 +1,9 @@
 """Provider webhooks: verify, parse, dedupe, enqueue, and answer in milliseconds.
 
-Outcomes (courier's rules): 403 bad signature (nothing queued), 400 malformed, 413 too large,
-200 accepted or ignored, 500 when it is our fault (Redis down) so the provider retries.
+Outcomes (courier's rules): 403 bad signature, or a signed event not for us now (a Zalo event for another
+app_id, or stamped more than 5 minutes from now: a replay), 400 malformed (bad JSON, a wrong type or a
+missing field in what we read), 413 too large, 200 accepted or ignored, 500 when it is our fault (Redis down)
+so the provider retries. Nothing is queued unless the answer is 200.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import redis
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from bot import inbox
-from bot.channels import ParseError, get_adapter
+from bot.channels import ParseError, Refused, get_adapter
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__)
@@ -59,7 +61,12 @@ def receive(channel: str):
         if not adapter.verify(request.headers, body):
             log.warning("%s webhook with a bad signature from %s", channel, request.remote_addr)
             return jsonify(error="Forbidden", description="bad signature"), 403
+        if hasattr(adapter, "admit"):  # checks beyond the signature (Zalo: our app, sent within 5 minutes)
+            adapter.admit(body)
         inbounds = adapter.parse(body)
+    except Refused as exc:
+        log.warning("%s webhook refused: %s", channel, exc)
+        return jsonify(error="Forbidden", description=str(exc)), 403
     except ParseError as exc:
         return jsonify(error="Bad Request", description=str(exc)), 400
     if not inbounds:

@@ -27,6 +27,10 @@ class ParseError(ValueError):
     """The body is not a payload this channel can send (bad JSON, missing fields): answer 400."""
 
 
+class Refused(ValueError):
+    """A well-formed, signed payload that is not for us now (another app, a replayed event): answer 403."""
+
+
 def register(channel: str, spec: str) -> None:
     """Add (or replace) the adapter class for `channel`, given as "module:Class"."""
     ADAPTERS[channel] = spec

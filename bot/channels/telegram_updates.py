@@ -1,11 +1,11 @@
-"""Telegram updates -> Inbound, read with python-telegram-bot's Update.de_json; private chats only."""
+"""Telegram updates -> Inbound, read through strict schemas (bot.channels.telegram_schema); private chats only."""
 from __future__ import annotations
 
 import json
 
-from telegram import Update
-
 from bot.channels import ParseError
+from bot.channels.schema import check
+from bot.channels.telegram_schema import Update, User
 from bot.messages import Inbound
 
 CHANNEL = "telegram"
@@ -16,10 +16,10 @@ def _phone(raw: str) -> str:
     return "+" + digits if digits else raw  # Telegram sends with or without the plus
 
 
-def _base(update: Update, chat_id: int, kind: str, user) -> Inbound:
+def _base(update: Update, chat_id: int, kind: str, user: User | None) -> Inbound:
     return Inbound(channel=CHANNEL, user_id=str(chat_id), kind=kind,
-                   language_code=getattr(user, "language_code", None),
-                   display_name=getattr(user, "full_name", None) or None,
+                   language_code=user.language_code if user else None,
+                   display_name=(user.full_name if user else None) or None,
                    extra={"event_id": f"update:{update.update_id}"})
 
 
@@ -27,7 +27,7 @@ def _from_message(update: Update) -> list[Inbound]:
     msg = update.message
     if msg.chat.type != "private":
         return []  # the bot is for citizens one to one; group chatter is not addressed to it
-    inbound = _base(update, msg.chat.id, "text", msg.from_user)
+    inbound = _base(update, msg.chat.id, "text", msg.from_)
     inbound.msg_id = str(msg.message_id)
     if msg.text is not None:
         text = msg.text.strip()
@@ -43,8 +43,8 @@ def _from_message(update: Update) -> list[Inbound]:
     elif msg.contact is not None:
         inbound.kind, inbound.phone = "contact", _phone(msg.contact.phone_number)
         # Only a contact the user shared about themselves proves their number.
-        inbound.extra["own"] = msg.contact.user_id is not None and msg.from_user is not None \
-            and msg.contact.user_id == msg.from_user.id
+        inbound.extra["own"] = msg.contact.user_id is not None and msg.from_ is not None \
+            and msg.contact.user_id == msg.from_.id
     elif msg.location is not None:
         inbound.kind = "location"
         inbound.latitude, inbound.longitude = msg.location.latitude, msg.location.longitude
@@ -61,20 +61,19 @@ def _from_message(update: Update) -> list[Inbound]:
 def _from_callback(update: Update) -> list[Inbound]:
     query = update.callback_query
     message = query.message
-    chat = getattr(message, "chat", None)
+    chat = message.chat if message is not None else None
     if chat is not None and chat.type != "private":
         return []
-    inbound = _base(update, chat.id if chat is not None else query.from_user.id, "button", query.from_user)
+    inbound = _base(update, chat.id if chat is not None else query.from_.id, "button", query.from_)
     inbound.payload = inbound.text = query.data or ""
-    inbound.msg_id = str(query.id)
-    inbound.extra["callback_query_id"] = str(query.id)
+    inbound.msg_id = query.id
+    inbound.extra["callback_query_id"] = query.id
     if message is not None:
         inbound.extra["message_id"] = message.message_id
-        markup = getattr(message, "reply_markup", None)
-        if markup is not None:
+        if message.reply_markup is not None:
             # Lets send() recognise a toggle on the same keyboard and edit it in place.
-            inbound.extra["keyboard"] = sorted(b.callback_data for row in markup.inline_keyboard for b in row
-                                               if b.callback_data)
+            inbound.extra["keyboard"] = sorted(b.callback_data for row in message.reply_markup.inline_keyboard
+                                               for b in row if b.callback_data)
     return [inbound]
 
 
@@ -82,30 +81,23 @@ def _from_member(update: Update) -> list[Inbound]:
     change = update.my_chat_member
     if change.chat.type != "private":
         return []
-    status = change.new_chat_member.status
-    kind = {"kicked": "unfollow", "member": "follow"}.get(status)
-    return [_base(update, change.chat.id, kind, change.from_user)] if kind else []
+    kind = {"kicked": "unfollow", "member": "follow"}.get(change.new_chat_member.status)
+    return [_base(update, change.chat.id, kind, change.from_)] if kind else []
 
 
 def parse_update(body: bytes) -> list[Inbound]:
     """The Inbounds in one update; [] for updates Loa ignores (edits, groups); ParseError when malformed."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ParseError("body is not JSON") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    if not isinstance(data, dict) or "update_id" not in data:
         raise ParseError("not a Telegram update")
-    try:
-        update = Update.de_json(data, None)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ParseError(f"update does not parse: {exc}") from exc
-    try:
-        if update.message is not None:
-            return _from_message(update)
-        if update.callback_query is not None:
-            return _from_callback(update)
-        if update.my_chat_member is not None:
-            return _from_member(update)
-    except AttributeError as exc:  # a required part (chat, from) missing
-        raise ParseError(f"incomplete update: {exc}") from exc
+    update = check(Update, data)
+    if update.message is not None:
+        return _from_message(update)
+    if update.callback_query is not None:
+        return _from_callback(update)
+    if update.my_chat_member is not None:
+        return _from_member(update)
     return []  # edited messages, channel posts, inline queries...

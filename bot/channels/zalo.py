@@ -10,7 +10,7 @@ import httpx
 
 from bot.channels import ParseError, header
 from bot.channels.errors import AuthFailed, ConnectionFailed, ContactStopped, MessageInvalid, SendError, Throttled
-from bot.channels.zalo_events import parse_event
+from bot.channels.zalo_events import check_origin, parse_event
 from bot.channels.zalo_token import ZaloTokens
 from bot.messages import Inbound, Reply
 from core.settings import Settings
@@ -98,6 +98,10 @@ class ZaloAdapter:
         """The hex SHA-256 Zalo puts after "mac=" (tests and the bench sign with it too)."""
         raw = app_id.encode() + body + timestamp.encode() + self.settings.zalo_oa_secret_key.encode()
         return hashlib.sha256(raw).hexdigest()
+
+    def admit(self, body: bytes) -> None:
+        """Raise Refused for a signed event meant for another app or stamped over 5 minutes from now."""
+        check_origin(body, self.settings.zalo_app_id)
 
     def parse(self, body: bytes) -> list[Inbound]:
         """The Inbounds in a webhook body; [] for ignored events; raises ParseError when malformed."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +17,11 @@ ECHO = "tests.bot.echo_handler.handle"
 def payload(provider: str, name: str) -> bytes:
     """The recorded body `tests/fixtures/<provider>/<name>.json`, byte for byte."""
     return (FIXTURES / provider / f"{name}.json").read_bytes()
+
+
+def fresh(body: bytes) -> bytes:
+    """A recorded Zalo body stamped now (same length), since Loa refuses events over 5 minutes old."""
+    return re.sub(rb'"timestamp":"[0-9]{13}"', b'"timestamp":"%d"' % int(time.time() * 1000), body, count=1)
 
 
 def zalo_signature(body: bytes, secret: str) -> str:
@@ -30,7 +37,7 @@ def zalo_signature(body: bytes, secret: str) -> str:
 def zalo_text_event(user_id: str, text: str, msg_id: str, app_id: str = "1000000000000000001") -> bytes:
     """A user_send_text body like Zalo sends."""
     return json.dumps({"app_id": app_id, "user_id_by_app": "5521", "event_name": "user_send_text",
-                       "timestamp": "1677721200000", "sender": {"id": user_id}, "recipient": {"id": "2000000000000000002"},
+                       "timestamp": str(int(time.time() * 1000)), "sender": {"id": user_id}, "recipient": {"id": "2000000000000000002"},
                        "message": {"msg_id": msg_id, "text": text}}, ensure_ascii=False).encode()
 
 

@@ -11,8 +11,8 @@ from rq import Queue
 from core.app import create_app
 from core.redis_conn import get_redis
 from core.testing import ServerThread, free_port
-from tests.bot.helpers import (own_app, own_client, payload, pipeline_settings, telegram_headers,  # noqa: F401
-                               zalo_headers, zalo_signature)
+from tests.bot.helpers import (fresh, own_app, own_client, payload, pipeline_settings,  # noqa: F401
+                               telegram_headers, zalo_headers, zalo_signature)
 
 ZALO_USER = "4143046553463412237"
 TG_CHAT = "501234567"
@@ -29,7 +29,7 @@ def inbox_len(settings, channel: str, user_id: str) -> int:
 
 
 def _zalo(settings, name, sign=True):
-    body = payload("zalo", name)
+    body = fresh(payload("zalo", name))
     headers = zalo_headers(settings, body) if sign else {"Content-Type": "application/json",
                                                          "X-ZEvent-Signature": "mac=" + "0" * 64}
     return body, headers
@@ -136,8 +136,8 @@ def test_redis_down_is_500_so_the_provider_retries(pipeline_settings, migrated):
 
 
 def test_signature_covers_the_exact_bytes(own_client, pipeline_settings):
-    event = json.loads(payload("zalo", "user_send_text"))
-    body = json.dumps(event, indent=2).encode()  # same JSON, other bytes: must be signed as sent
-    headers = {"X-ZEvent-Signature": zalo_signature(payload("zalo", "user_send_text"), pipeline_settings.zalo_oa_secret_key)}
+    recorded = fresh(payload("zalo", "user_send_text"))
+    body = json.dumps(json.loads(recorded), indent=2).encode()  # same JSON, other bytes: must be signed as sent
+    headers = {"X-ZEvent-Signature": zalo_signature(recorded, pipeline_settings.zalo_oa_secret_key)}
     assert own_client.post("/webhooks/zalo", data=body, headers=headers).status_code == 403
     assert own_client.post("/webhooks/zalo", data=body, headers=zalo_headers(pipeline_settings, body)).status_code == 200
