@@ -4,13 +4,13 @@ Every route needs `Authorization: Bearer <staff API token>` and a role allowed t
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from sqlalchemy import func, select
 
 from core.db import session_scope
 from core.staff_auth import note, require
 from core.staff_masking import redact
-from ivr import dialer
+from ivr import dialer, pauses
 from ivr.followup import close_case
 from ivr.importer import import_csv, import_rows
 from ivr.models import TracingContact, TracingList
@@ -59,7 +59,8 @@ def list_summary(list_id: int):
                                         .where(TracingContact.list_id == list_id,
                                                TracingContact.followup_status.is_not(None))
                                         .group_by(TracingContact.followup_status)).all())
-        return jsonify(id=found.id, name=found.name, counts=counts, followup=followup)
+        return jsonify(id=found.id, name=found.name, counts=counts, followup=followup,
+                       paused_since=dialer.paused_since(settings, list_id))
 
 
 @bp.get("/unreachable")
@@ -79,7 +80,8 @@ def unreachable():
 
 def _dialer_state(settings) -> dict:
     since = dialer.paused_since(settings)
-    return {"paused": since is not None, "paused_since": since, "calls_in_progress": dialer.slots(settings).live()}
+    return {"paused": since is not None, "paused_since": since, "calls_in_progress": dialer.slots(settings).live(),
+            "paused_lists": pauses.state(settings)["lists"]}
 
 
 @bp.get("/dialer")
@@ -95,7 +97,27 @@ def pause_or_resume_dialer(action: str):
     """Pause: place no new calls (calls under way finish; retries wait, nobody is lost). Resume: call again."""
     settings = current_app.config["LOA_SETTINGS"]
     if action == "pause":
-        dialer.pause(settings)
+        dialer.pause(settings, by=_staff_name())
     else:
         dialer.resume(settings)
     return jsonify(_dialer_state(settings))
+
+
+@bp.post("/lists/<int:list_id>/<any(pause, resume):action>")
+@require("tracing.dialer", audit_as="tracing.dialer", target=("tracing_list", "list_id"))
+def pause_or_resume_list(list_id: int, action: str):
+    """Pause one list (its people get no new call, the other lists go on) or resume it."""
+    settings = current_app.config["LOA_SETTINGS"]
+    with session_scope(settings.database_url) as session:
+        session.get(TracingList, list_id) or abort(404)
+    if action == "pause":
+        dialer.pause(settings, list_id=list_id, by=_staff_name())
+    else:
+        dialer.resume(settings, list_id=list_id)
+    since = dialer.paused_since(settings, list_id)
+    return jsonify(list_id=list_id, paused=since is not None, paused_since=since)
+
+
+def _staff_name() -> str | None:
+    staff = getattr(g, "staff", None)
+    return getattr(staff, "name", None)

@@ -14,12 +14,13 @@ from sqlalchemy.orm import aliased
 from core import clock
 from core.db import session_scope
 from core.settings import Settings
-from ivr import store
+from ivr import pauses, store
 from ivr.models import CallAttempt, TracingContact
 
 
-def _due(session, now) -> list[tuple[int, str, str]]:
-    """(id, phone, purpose) of up to 20 people whose call is due: tracing rounds and F1 check calls."""
+def _due(session, now, paused_lists: list[int] = ()) -> list[tuple[int, str, str]]:
+    """(id, phone, purpose) of up to 20 people whose call is due: tracing rounds and F1 check calls, outside the
+    lists staff paused."""
     rows = []
     for purpose, column, state in (("tracing", TracingContact.status, "pending"),
                                    ("followup", TracingContact.followup_status, "pending")):
@@ -28,6 +29,8 @@ def _due(session, now) -> list[tuple[int, str, str]]:
             column == state, TracingContact.next_attempt_at <= now)
         if purpose == "followup":
             query = query.where(TracingContact.status == "reached")
+        if paused_lists:
+            query = query.where(TracingContact.list_id.not_in(paused_lists))
         rows += [(at, cid, phone, purpose) for cid, phone, at in
                  session.execute(query.order_by(TracingContact.next_attempt_at, TracingContact.id).limit(20))]
     rows.sort(key=lambda r: (clock.as_utc(r[0]), r[1]))
@@ -60,8 +63,9 @@ def _claim(session, contact_id: int, purpose: str, now) -> bool:
 def claim_next(settings: Settings):
     """Atomically move one due contact to calling and record its attempt, or None."""
     now = clock.now(settings)
+    paused = pauses.paused_lists(settings)
     with session_scope(settings.database_url) as session:
-        due = _due(session, now)
+        due = _due(session, now, paused)
         blocked = store.opted_out(session, [phone for _id, phone, _purpose in due])
         for contact_id, phone, purpose in due:
             if phone in blocked:

@@ -22,14 +22,13 @@ from core import clock
 from core.db import session_scope
 from core.redis_conn import get_queue, get_redis
 from core.settings import Settings
-from ivr import claims, pacing, twilio_client
+from ivr import claims, pacing, pauses, twilio_client
 from ivr.models import CallAttempt, TracingContact
 from ivr.window import in_window
 
 log = logging.getLogger(__name__)
 
 PUMP_KEY = "loa:dial:pump:{n}"
-PAUSE_KEY = "loa:dial:paused"  # staff paused the call centre: ISO time of the pause
 PUMP_LEASE_S = 6.0  # a dead tick's chain is picked up by the next kick after this long
 BUSY_BUDGET_S = 2.0  # give the worker back often: other queues' jobs wait at most this long
 IDLE_SLEEP_S = 0.5  # an idle chain 0 polls this often (in-job: RQ's scheduler stalls after a SIGKILL)
@@ -138,23 +137,21 @@ def _own(settings: Settings, n: int, token: str) -> bool:
     return current.decode() == token
 
 
-def pause(settings: Settings) -> str:
-    """Staff pause the call centre: no new calls (calls under way finish); returns when it was paused."""
-    client = get_redis(settings)
-    client.set(PAUSE_KEY, clock.now(settings).isoformat(), nx=True)
-    return client.get(PAUSE_KEY).decode()
+def pause(settings: Settings, list_id: int | None = None, by: str | None = None) -> str:
+    """Staff pause the call centre (or one list): no new calls (calls under way finish); returns when it was
+    paused. Kept in the database (ivr.pauses), so a Redis that loses its data does not resume calling."""
+    return pauses.pause(settings, list_id, by)
 
 
-def resume(settings: Settings) -> None:
-    """Let the dialer place calls again, and wake it."""
-    get_redis(settings).delete(PAUSE_KEY)
+def resume(settings: Settings, list_id: int | None = None) -> None:
+    """Let the dialer place calls again (for every list, or one), and wake it."""
+    pauses.resume(settings, list_id)
     kick(settings)
 
 
-def paused_since(settings: Settings) -> str | None:
-    """When staff paused the call centre (ISO time), or None while it runs."""
-    raw = get_redis(settings).get(PAUSE_KEY)
-    return raw.decode() if raw else None
+def paused_since(settings: Settings, list_id: int | None = None) -> str | None:
+    """When staff paused the call centre (or list `list_id`), as ISO time, or None while it calls."""
+    return pauses.paused_since(settings, list_id)
 
 
 def tick(token: str, n: int = 0) -> str:

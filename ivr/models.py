@@ -104,3 +104,15 @@ class OptOut(Base):
     channel: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DialerPause(Base):
+    """Staff stopped calls: the whole call centre (scope "all") or one list ("list:<id>"); resuming deletes it.
+
+    The truth is here, not in Redis: a Redis restarted without its data must not resume calling."""
+
+    __tablename__ = "dialer_pause"
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("tracing_list.id"), index=True)
+    paused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paused_by: Mapped[str | None] = mapped_column(String(100))

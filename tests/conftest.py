@@ -51,6 +51,12 @@ def migrated(settings):
         Base.metadata.drop_all(conn)
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     migrate.upgrade(settings.database_url)
+    # Workers refuse a Redis whose loa:owner names another database; a previous run (another temp SQLite file,
+    # or the PostgreSQL run on the same CI Redis) may have left its own: this run's database owns it now.
+    from core import redis_owner
+    from core.redis_conn import get_redis
+
+    redis_owner.assign(get_redis(settings), settings.database_url)
     return settings.database_url
 
 

@@ -71,11 +71,12 @@ def make_rows(n: int, bad_every: int | None = None, start: int = 0) -> tuple[lis
 
 
 @pytest.fixture()
-def quiet_dialer(settings, redis_client):
+def quiet_dialer(settings, db, redis_client):
     """The call centre paused for the test: the session's worker keeps a dialer running (its watchdog revives
-    it), which would otherwise claim and call the people a test sets up and checks by hand."""
-    from ivr import dialer
+    it), which would otherwise claim and call the people a test sets up and checks by hand. (After `db`: the
+    pause is a row, which emptying the tables would lift.)"""
+    from ivr import dialer, pauses
 
     dialer.pause(settings)
     yield
-    redis_client.delete(dialer.PAUSE_KEY)
+    pauses.resume(settings)  # without the dialer's wake-up kick, as before
