@@ -43,6 +43,8 @@ def banner(settings: Settings, env: dict) -> str:
         f"  sandbox      {settings.sandbox_url}  (what was sent: {settings.sandbox_url}/_sandbox/messages?channel=zalo&user_id=...)",
         f"  NLU (Rasa)   {settings.nlu_url}",
         f"  hotline sim  .venv/bin/python -m ivr.simulate --url {settings.public_url}",
+        "  first admin  .venv/bin/python -m core.staff add NAME --role admin --password-stdin"
+        "  (prints its API token once; more: python -m core.staff --help)",
         "Settings in force (set any of them in the environment or .env to change it):",
     ]
     # Secrets only by their first characters, URLs without their passwords: the banner ends up in logs.
