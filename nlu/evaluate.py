@@ -16,28 +16,33 @@ import httpx
 
 from nlu.client import resolve
 from nlu.data import HELD_OUT, data_files, load_examples
+from nlu.eval_figures import figures
 from nlu.fallback import FallbackMatcher
 from nlu.intents import OUT_OF_SCOPE
 from nlu.normalize import clean, strip_diacritics
+from nlu.result import NluResult
 from nlu.server import MODELS_DIR, latest_model, start_rasa_server, stop_rasa_server, wait_ready
 
 
-def rasa_predict(url: str, texts: list[str], threads: int = 4) -> list[str]:
-    """Rasa's resolved intent (faq/<topic> for FAQ questions) for each text, over HTTP."""
+def rasa_predict(url: str, texts: list[str], threads: int = 4) -> list[NluResult]:
+    """Rasa's resolved reading (intent faq/<topic> for FAQ questions, and the ranking) of each text, over HTTP."""
     with httpx.Client(timeout=30) as http:
-        def one(text: str) -> str:
+        def one(text: str) -> NluResult:
             cleaned = clean(text)
             response = http.post(f"{url}/model/parse", json={"text": cleaned})
             response.raise_for_status()
-            return resolve(response.json(), cleaned).intent
+            return resolve(response.json(), cleaned)
 
         with ThreadPoolExecutor(threads) as pool:
             return list(pool.map(one, texts))
 
 
-def score(gold: list[str], pred: list[str]) -> dict:
-    """Accuracy, macro-F1 over the gold intents, per-intent P/R/F1 and out-of-scope recall."""
+def score(gold: list[str], results: list[NluResult], texts: list[str]) -> dict:
+    """Accuracy, macro-F1 over the gold intents, per-intent P/R/F1, out-of-scope recall, top-3, long questions."""
     from sklearn.metrics import precision_recall_fscore_support
+
+    pred = [r.intent for r in results]
+    extra = figures(texts, gold, pred, [r.ranking for r in results])
 
     asked_back = sum(p_ == OUT_OF_SCOPE[1] for p_ in pred)
     pred = [OUT_OF_SCOPE[0] if g == OUT_OF_SCOPE[0] and p in OUT_OF_SCOPE else p for g, p in zip(gold, pred)]
@@ -50,6 +55,7 @@ def score(gold: list[str], pred: list[str]) -> dict:
         "oos_recall": sum(oos) / len(oos) if oos else float("nan"),
         "asked_back": asked_back,
         "per_intent": {label: (p[i], r[i], f[i], int(s[i])) for i, label in enumerate(labels)},
+        **extra,
     }
 
 
@@ -59,9 +65,10 @@ def report(rasa: dict, fallback: dict) -> None:
     for label, (p, r, f, n) in rasa["per_intent"].items():
         fp, fr, ff, _ = fallback["per_intent"][label]
         print(f"{label:28} {n:4d} | {p:6.2f} {r:5.2f} {f:5.2f} | {fp:6.2f} {fr:5.2f} {ff:5.2f}")
-    for key in ("acc", "macro_f1", "oos_recall", "nodiacritics_acc"):
+    for key in ("acc", "macro_f1", "oos_recall", "nodiacritics_acc", "top3", "long_acc", "long_top3"):
         print(f"{key:28}      | {rasa[key]:18.3f} | {fallback[key]:18.3f}")
     print(f"{'answered nlu_fallback':28}      | {rasa['asked_back']:18d} | {fallback['asked_back']:18d}")
+    print(f"{'questions over 20 words':28}      | {rasa['long_n']:18d} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     matcher = FallbackMatcher(load_examples(data_files()))  # training files only, never the held-out set
-    fallback = score(gold, [matcher.parse(t).intent for t in texts])
-    fallback["nodiacritics_acc"] = score(gold, [matcher.parse(t).intent for t in bare])["acc"]
+    fallback = score(gold, [matcher.parse(t) for t in texts], texts)
+    fallback["nodiacritics_acc"] = score(gold, [matcher.parse(t) for t in bare], bare)["acc"]
     print(f"fallback matcher: fitted and scored in {time.monotonic() - started:.1f}s", file=sys.stderr)
 
     proc, url = None, opts.url.rstrip("/")
@@ -97,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         wait_ready(url, proc)
         print(f"rasa: ready in {time.monotonic() - started:.1f}s", file=sys.stderr)
         started = time.monotonic()
-        rasa = score(gold, rasa_predict(url, texts))
-        rasa["nodiacritics_acc"] = score(gold, rasa_predict(url, bare))["acc"]
+        rasa = score(gold, rasa_predict(url, texts), texts)
+        rasa["nodiacritics_acc"] = score(gold, rasa_predict(url, bare), bare)["acc"]
         print(f"rasa: {2 * len(texts)} parses in {time.monotonic() - started:.1f}s", file=sys.stderr)
     finally:
         if proc is not None:
@@ -107,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     report(rasa, fallback)
     print(f"RESULT rasa_acc={rasa['acc']:.3f} rasa_macro_f1={rasa['macro_f1']:.3f} "
           f"rasa_oos_recall={rasa['oos_recall']:.3f} rasa_nodiacritics_acc={rasa['nodiacritics_acc']:.3f} "
-          f"fallback_acc={fallback['acc']:.3f}")
+          f"rasa_top3={rasa['top3']:.3f} rasa_long_n={rasa['long_n']} rasa_long_acc={rasa['long_acc']:.3f} "
+          f"rasa_long_top3={rasa['long_top3']:.3f} fallback_acc={fallback['acc']:.3f} "
+          f"fallback_top3={fallback['top3']:.3f}")
     return 0
 
 
