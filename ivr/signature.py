@@ -1,11 +1,16 @@
-"""X-Twilio-Signature checking for every voice and SMS webhook (twilio's RequestValidator); 403 otherwise."""
+"""X-Twilio-Signature checking for every voice and SMS webhook (twilio's RequestValidator); 403 otherwise.
+Voice requests are then checked against bot.channels.twilio_forms.VoiceStep: a malformed one is a 400."""
 from __future__ import annotations
 
 import functools
 import logging
 
-from flask import abort, current_app, request
+from flask import Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
+
+from bot.channels import ParseError
+from bot.channels.schema import check
+from bot.channels.twilio_forms import VoiceStep, multidict_fields
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,15 @@ def is_valid(settings) -> bool:
     return any(validator.validate(url, params, signature) for url in candidate_urls(settings.public_url))
 
 
+def form_problem(model) -> str | None:
+    """What is wrong with this request's parameters for `model` (a bot.channels.twilio_forms schema), or None."""
+    try:
+        check(model, multidict_fields(request.values))
+    except ParseError as exc:
+        return str(exc)
+    return None
+
+
 def twilio_signed(view):
     """Decorator: answer 403 unless the request is signed by Twilio with our auth token."""
 
@@ -50,6 +64,10 @@ def twilio_signed(view):
         if not is_valid(settings):
             log.warning("rejected unsigned or badly signed Twilio request to %s", request.path)
             abort(403)
+        problem = form_problem(VoiceStep)
+        if problem:
+            log.warning("rejected a malformed Twilio request to %s: %s", request.path, problem)
+            return Response(f"bad request: {problem}", status=400, mimetype="text/plain")
         return view(*args, **kwargs)
 
     return wrapper

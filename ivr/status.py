@@ -8,6 +8,9 @@ from datetime import timedelta
 from flask import Blueprint, current_app, request
 from sqlalchemy import func, select, update
 
+from bot.channels import ParseError
+from bot.channels.schema import check
+from bot.channels.twilio_forms import CallStatusCallback, multidict_fields
 from core import clock
 from core.db import session_scope
 from core.redis_conn import get_queue
@@ -171,11 +174,15 @@ def _retry_at(settings: Settings, outcome: str, now):
 def status_callback():
     """Twilio's call progress events for our outbound calls."""
     settings = current_app.config["LOA_SETTINGS"]
-    form = request.form
-    sequence = form.get("SequenceNumber", type=int)
-    duration = form.get("CallDuration", type=int)
-    result = apply_callback(settings, request.args.get("attempt", type=int), form.get("CallSid"),
-                            form.get("CallStatus", ""), sequence, form.get("AnsweredBy"), duration)
+    try:
+        form = check(CallStatusCallback, multidict_fields(request.form))
+    except ParseError as exc:
+        log.warning("malformed status callback: %s", exc)
+        return f"bad request: {exc}", 400, {"Content-Type": "text/plain"}
+    sequence = int(form.SequenceNumber) if form.SequenceNumber is not None else None
+    duration = int(form.CallDuration) if form.CallDuration is not None else None
+    result = apply_callback(settings, request.args.get("attempt", type=int), form.CallSid,
+                            form.CallStatus, sequence, form.AnsweredBy, duration)
     if result == "unknown":
-        log.info("status callback for an unknown call %s", form.get("CallSid"))
+        log.info("status callback for an unknown call %s", form.CallSid)
     return "", 204

@@ -12,6 +12,8 @@ from urllib.parse import parse_qs
 from twilio.request_validator import RequestValidator
 
 from bot.channels import ParseError, header
+from bot.channels.schema import check
+from bot.channels.twilio_forms import InboundSms, SmsStatus, fields
 from bot.messages import Inbound, Reply
 from core.settings import Settings
 
@@ -88,26 +90,19 @@ class SmsAdapter:
 
     def parse(self, body: bytes) -> list[Inbound]:
         """An inbound SMS as one Inbound (text, or image when it carries media)."""
-        values = form(body)
-        sid, sender = values.get("MessageSid") or values.get("SmsSid"), values.get("From")
-        if not sid or not sender:
-            raise ParseError("MessageSid and From are required")
-        media = values.get("MediaUrl0") if values.get("NumMedia", "0") not in ("", "0") else None
-        return [Inbound(channel="sms", user_id=sender, kind="image" if media and not values.get("Body") else "text",
-                        text=values.get("Body", ""), media_url=media, msg_id=sid,
-                        extra={"event_id": sid, "to": values.get("To")})]
+        sms = check(InboundSms, fields(body))
+        media = sms.MediaUrl0 if sms.NumMedia != "0" else None
+        return [Inbound(channel="sms", user_id=sms.From, kind="image" if media and not sms.Body else "text",
+                        text=sms.Body, media_url=media, msg_id=sms.sid, extra={"event_id": sms.sid, "to": sms.To})]
 
     def parse_status(self, body: bytes) -> list[Inbound]:
         """A delivery status callback as a receipt Inbound (none for statuses MessageLog does not track)."""
-        values = form(body)
-        sid, status = values.get("MessageSid") or values.get("SmsSid"), values.get("MessageStatus", "")
-        if not sid or not values.get("To"):
-            raise ParseError("MessageSid and To are required")
-        kind = RECEIPTS.get(status)
+        status = check(SmsStatus, fields(body))
+        kind = RECEIPTS.get(status.MessageStatus or "")
         if kind is None:
             return []
-        return [Inbound(channel="sms", user_id=values["To"], kind=kind, msg_id=sid,
-                        extra={"event_id": f"{sid}:{status}"})]
+        return [Inbound(channel="sms", user_id=status.To, kind=kind, msg_id=status.sid,
+                        extra={"event_id": f"{status.sid}:{status.MessageStatus}"})]
 
     def send(self, user_id: str, replies: list[Reply]) -> list[str]:
         """Send replies as SMS; returns the message sids or raises a bot.channels.errors error (21610: stopped)."""
