@@ -21,6 +21,8 @@ ROUTES = [
     ("get", "/api/tracing/dialer", None, ALL),
     ("post", "/api/tracing/dialer/pause", None, SUPERVISORS),
     ("post", "/api/tracing/dialer/resume", None, SUPERVISORS),
+    ("post", "/api/tracing/lists/999999/pause", None, SUPERVISORS),
+    ("post", "/api/tracing/lists/999999/resume", None, SUPERVISORS),
     ("get", "/api/curators/questions", None, WORKERS),
     ("post", "/api/curators/questions/999999/resolve", {"label": None}, WORKERS),
     ("get", "/api/curators/training-data", None, WORKERS),
