@@ -14,7 +14,7 @@ import hashlib
 import sys
 
 import redis
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 OWNER_KEY = "loa:owner"
 
@@ -30,7 +30,9 @@ def fingerprint(database_url: str) -> str:
         from pathlib import Path
 
         url = url.set(database=str(Path(url.database).resolve()))
-    plain = url.set(password=None, drivername=url.get_backend_name()).render_as_string(hide_password=False)
+    # URL.set(password=None) keeps the password: build the URL again without it (and without the driver).
+    plain = URL.create(url.get_backend_name(), username=url.username, host=url.host, port=url.port,
+                       database=url.database, query=url.query).render_as_string(hide_password=False)
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
