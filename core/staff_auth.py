@@ -35,6 +35,11 @@ class Staff:
     role: str
     token_id: int | None = None
 
+    @classmethod
+    def of(cls, account: StaffAccount) -> "Staff":
+        """The request identity of an account (the console sets `g.staff = Staff.of(account)` after sign-in)."""
+        return cls(id=account.id, name=account.name, role=account.role)
+
 
 BOOTSTRAP = Staff(id=None, name="bootstrap", role="admin")
 

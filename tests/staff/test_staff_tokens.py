@@ -74,7 +74,10 @@ def test_last_used_is_kept(api, db, tokens):
 
 def test_a_console_identity_set_before_the_request_is_used(staff_app, db):
     """The console signs staff in with a cookie and sets g.staff; `require` must not ask for a token then."""
-    staff_app.before_request(lambda: setattr(g, "staff", Staff(id=None, name="cookie-viewer", role="viewer")))
+    with db() as session:
+        viewer = staff_accounts.create_account(session, "cookie-viewer", "viewer")
+        session.commit()
+    staff_app.before_request(lambda: setattr(g, "staff", Staff.of(viewer)))
     client = staff_app.test_client()
     assert client.get(SUMMARY).status_code == 200
     assert client.post("/api/tracing/dialer/pause").status_code == 403
