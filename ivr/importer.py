@@ -2,6 +2,8 @@
 
 Row numbers are the ones staff see: in a CSV the header is row 1, so the first person is row 2;
 in JSON the first item is row 1. Importing the same rows into the same list again creates nothing.
+A CSV may start with a byte-order mark and use ',', ';' or tabs; a list name over 200 characters,
+empty or not text refuses the whole import with the reason (the API answers 400).
 Command line: `python -m ivr.importer FILE.csv [--list NAME]`.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 
 from bot.phones import InvalidPhone, to_e164
 from core import clock
@@ -33,6 +36,9 @@ ALIASES = {
     "exposure_date": "date", "arrival_date": "date", "date": "date", "ngay_tiep_xuc": "date", "ngay_ve": "date",
 }
 REQUIRED = ("phone", "name", "classification", "date")
+LIST_NAME_MAX = 200  # the column's width (tracing_list.name)
+DELIMITERS = ",;\t"  # Excel writes ';' where the decimal separator is ','
+CONTROL = {chr(c) for c in range(32)} - {"\t"} | {"\x7f"}
 CLASSES = {"f1": "F1", "f2": "F2", "returnee": "returnee", "nguoi_ve": "returnee", "nguoi ve": "returnee"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d/%m/%y")
 
@@ -52,6 +58,14 @@ class ImportResult:
         return asdict(self)
 
 
+class ImportRefused(BadRequest):
+    """The whole import is refused before any row is read (list name, file encoding): a 400 with the reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class RowError(ValueError):
     """One bad row: `reason` is invalid_phone | missing_field | invalid_value | duplicate."""
 
@@ -60,12 +74,32 @@ class RowError(ValueError):
         self.reason, self.field, self.detail = reason, field_name, detail
 
 
+def list_name(raw) -> str:
+    """The list name staff gave, trimmed; ImportRefused when it is not text, empty, too long or has control characters."""
+    if not isinstance(raw, str):
+        raise ImportRefused("the list name must be text")
+    name = raw.strip()
+    if not name:
+        raise ImportRefused("the list name is empty")
+    if len(name) > LIST_NAME_MAX:
+        raise ImportRefused(f"the list name has {len(name)} characters; at most {LIST_NAME_MAX} are allowed")
+    if any(ch in CONTROL for ch in name):
+        raise ImportRefused("the list name contains a control character")
+    return name
+
+
 def _normalize_keys(row: dict) -> dict:
     out = {}
     for key, value in row.items():
         name = ALIASES.get(str(key or "").strip().lower().replace(" ", "_"))
-        if name and name not in out:
-            out[name] = "" if value is None else str(value).strip()
+        if not name or name in out:
+            continue
+        if isinstance(value, (dict, list, tuple, set)):
+            raise RowError("invalid_value", name, f"{name} must be text, not a list or an object")
+        text = "" if value is None else str(value).strip()
+        if any(ch in CONTROL for ch in text):
+            raise RowError("invalid_value", name, f"{name} contains a control character")
+        out[name] = text
     return out
 
 
@@ -125,19 +159,26 @@ def _get_list(session, name: str) -> TracingList:
     return found
 
 
-def import_rows(settings: Settings, list_name: str, rows, first_row: int = 1) -> ImportResult:
-    """Validate and insert `rows` (dicts) into the list named `list_name`, creating it if needed."""
+def import_rows(settings: Settings, name, rows, first_row: int = 1) -> ImportResult:
+    """Validate and insert `rows` (dicts) into the list named `name`, creating it if needed.
+
+    A row the CSV reader cannot read comes as a RowError and is reported like any other bad row."""
     from ivr.store import insert_contacts
 
+    name = list_name(name)
     now = clock.now(settings)
     with session_scope(settings.database_url) as session:
-        tracing_list = _get_list(session, list_name)
-        result = ImportResult(tracing_list.id, list_name)
+        tracing_list = _get_list(session, name)
+        result = ImportResult(tracing_list.id, name)
         seen: dict[str, int] = {}
         good = []
         for number, raw in enumerate(rows, start=first_row):
             try:
-                contact = clean_row(settings, raw if isinstance(raw, dict) else {})
+                if isinstance(raw, RowError):
+                    raise raw
+                if not isinstance(raw, dict):
+                    raise RowError("invalid_value", None, "a row must be an object of named fields")
+                contact = clean_row(settings, raw)
                 if contact["phone"] in seen:
                     raise RowError("duplicate", "phone", f"same phone as row {seen[contact['phone']]}")
             except RowError as exc:
@@ -154,12 +195,38 @@ def import_rows(settings: Settings, list_name: str, rows, first_row: int = 1) ->
     return result
 
 
-def import_csv(settings: Settings, source: str | Path, list_name: str | None = None, text: str | None = None) -> ImportResult:
-    """Import a CSV file (or its `text`); the list is named after the file unless `list_name` is given."""
+def read_text(data: bytes) -> str:
+    """A CSV file's text: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"); ImportRefused otherwise."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(f"the file is not UTF-8 text (byte {exc.start}); save it as \"CSV UTF-8\"") from None
+
+
+def _csv_rows(text: str):
+    """The rows of a CSV text as dicts; a row the csv module cannot read comes as a RowError in its place."""
+    text = text.removeprefix("\ufeff")  # a BOM left in decoded text would hide the first column's name
+    header = text.split("\n", 1)[0]
+    delimiter = max(DELIMITERS, key=header.count) if header else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a NUL byte, an over-long field: this row is bad, the next ones may be fine
+            yield RowError("invalid_value", None, f"unreadable CSV line {reader.line_num}: {exc}")
+            continue
+        yield row
+
+
+def import_csv(settings: Settings, source: str | Path, name: str | None = None, text: str | bytes | None = None) -> ImportResult:
+    """Import a CSV file (or its `text`); the list is named after the file unless `name` is given."""
     if text is None:
-        text = Path(source).read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    return import_rows(settings, list_name or Path(str(source)).stem, reader, first_row=2)
+        text = Path(source).read_bytes()
+    if isinstance(text, bytes):
+        text = read_text(text)
+    return import_rows(settings, name or Path(str(source)).stem, _csv_rows(text), first_row=2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", dest="list_name", default=None, help="list name (default: the file name)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    result = import_csv(Settings.from_env(), args.file, args.list_name)
+    try:
+        result = import_csv(Settings.from_env(), args.file, args.list_name)
+    except ImportRefused as exc:
+        print(f"refused: {exc.reason}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -2,7 +2,8 @@
 
 POST /webhooks/sms         a citizen's text; carrier keywords handled first (STOP opts out, START opts in)
 POST /webhooks/sms/status  delivery status callbacks -> MessageLog receipts; 21610 marks the number stopped
-Outcomes as every webhook: 403 bad signature, 400 malformed, 200 accepted/ignored, 500 when Redis is down.
+Outcomes as every webhook: 403 bad signature, 400 malformed (bot.channels.twilio_forms: a sid, number or status
+not shaped as Twilio sends it, a key sent twice), 200 accepted/ignored, 500 when Redis is down.
 Twilio reads our answer as TwiML, so the body is an empty <Response/>: replies go out through the API.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from bot import inbox
 from bot.channels import ParseError, get_adapter
 from bot.channels.sms import form
-from bot.webhooks import default_handler, read_body
+from bot.webhooks import UNREADABLE, default_handler, read_body
 from ivr.signature import candidate_urls
 from ivr.sms_keywords import keyword_action, opt_in, opt_out
 
@@ -56,6 +57,9 @@ def receive_sms():
         inbounds = adapter.parse(body)
     except ParseError as exc:
         return _answer(400, f"bad request: {exc}")
+    except Exception:  # noqa: BLE001 - a reader's bug: the same body retried would fail again, so no 500
+        log.exception("sms webhook body could not be read")
+        return _answer(400, f"bad request: {UNREADABLE}")
     inbound = inbounds[0]
     action = keyword_action(settings, inbound.user_id, inbound.text)
     if action == "stop":
@@ -82,6 +86,9 @@ def sms_status():
         receipts = adapter.parse_status(body)
     except ParseError as exc:
         return _answer(400, f"bad request: {exc}")
+    except Exception:  # noqa: BLE001 - as above
+        log.exception("sms status body could not be read")
+        return _answer(400, f"bad request: {UNREADABLE}")
     values = form(body)
     if values.get("ErrorCode") == "21610":
         opt_out(settings, values["To"], "21610")

@@ -9,13 +9,32 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot.channels.errors import AuthFailed, ConnectionFailed, ContactStopped, MessageInvalid, SendError, Throttled
+from bot.channels.retry_after import retry_after_seconds
 from core.settings import Settings
 
 _clients: dict[tuple, Client] = {}
 _lock = threading.Lock()
+_last = threading.local()  # headers of this thread's last Twilio answer: its errors do not carry them
 # Twilio error codes that mean "this number cannot be called or texted", not "try later".
 INVALID_NUMBER_CODES = {21211, 21214, 21215, 21217, 21401, 21407, 21421, 21614, 13223, 13224}
 STOPPED_CODES = {21610}
+
+
+class _HeaderKeepingClient(TwilioHttpClient):
+    """TwilioHttpClient that remembers, per thread, the headers of the last answer (for Retry-After)."""
+
+    def request(self, *args, **kwargs):
+        """Send as usual; keep the answer's headers."""
+        _last.headers = None
+        response = super().request(*args, **kwargs)
+        _last.headers = response.headers
+        return response
+
+
+def last_retry_after(default: float) -> float:
+    """Retry-After of this thread's last Twilio answer (seconds or HTTP-date), or `default`."""
+    headers = getattr(_last, "headers", None) or {}
+    return retry_after_seconds(headers.get("Retry-After"), default)
 
 
 def client(settings: Settings) -> Client:
@@ -24,7 +43,7 @@ def client(settings: Settings) -> Client:
     with _lock:
         found = _clients.get(key)
         if found is None:
-            http = TwilioHttpClient(pool_connections=True, timeout=10)
+            http = _HeaderKeepingClient(pool_connections=True, timeout=10)
             found = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http)
             # Leave region/edge unset: they would rewrite the host away from the configured base.
             found.api.base_url = settings.twilio_api_base
@@ -39,7 +58,7 @@ def classify(exc: Exception) -> SendError:
         if code in STOPPED_CODES:
             return ContactStopped(exc.msg, code=code)
         if status == 429 or code == 20429:
-            return Throttled(exc.msg, code=code, retry_after=1.0)
+            return Throttled(exc.msg, code=code, retry_after=last_retry_after(1.0))
         if status in (401, 403) or code == 20003:
             return AuthFailed(exc.msg, code=code)
         if status >= 500:

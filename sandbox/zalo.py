@@ -42,7 +42,8 @@ def _injected(user_id: str | None, method: str) -> Response | None:
         resp = Response(rule.get("description") or f"sandbox: injected HTTP {status}", status=status,
                         mimetype="text/plain")
         if status == 429:
-            resp.headers["Retry-After"] = str(int(rule.get("retry_after") or 1))
+            after = rule.get("retry_after")  # seconds, or a string sent as is (an HTTP-date)
+            resp.headers["Retry-After"] = after if isinstance(after, str) else str(int(after or 1))
         return resp
     return zalo_error(int(rule.get("error", -200)), rule.get("description"))
 

@@ -10,6 +10,7 @@ import httpx
 
 from bot.channels import ParseError, header
 from bot.channels.errors import AuthFailed, ConnectionFailed, ContactStopped, MessageInvalid, SendError, Throttled
+from bot.channels.retry_after import retry_after_seconds
 from bot.channels.zalo_events import check_origin, parse_event
 from bot.channels.zalo_token import ZaloTokens
 from bot.messages import Inbound, Reply
@@ -160,7 +161,8 @@ class ZaloAdapter:
         except httpx.TransportError as exc:
             raise ConnectionFailed(f"zalo unreachable: {type(exc).__name__}") from exc
         if resp.status_code == 429:
-            raise Throttled("zalo http 429", code=429, retry_after=float(resp.headers.get("Retry-After") or 60))
+            wait = retry_after_seconds(resp.headers.get("Retry-After"), 60.0)  # seconds or an HTTP-date
+            raise Throttled("zalo http 429", code=429, retry_after=wait)
         if resp.status_code >= 500:
             raise ConnectionFailed(f"zalo http {resp.status_code}", code=resp.status_code)
         try:
