@@ -14,6 +14,7 @@ import httpx
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.errors import AuthFailed, ConnectionFailed
+from bot.provider_alerts import provider_auth_failed
 from core.db import session_scope
 from core.models import ProviderCredential
 from core.redis_conn import get_redis
@@ -98,6 +99,8 @@ class ZaloTokens:
         if not data.get("access_token") or not data.get("refresh_token"):
             reason = data.get("error_description") or data.get("error_name") or data.get("message") or "no token"
             log.error("zalo token refresh refused: %s", reason)
+            provider_auth_failed(self.settings, "zalo", reason, "Zalo replies wait: get a new refresh token in the "
+                                 "Zalo developer console and store it as provider_credential 'zalo'.")
             raise AuthFailed(f"zalo refresh refused: {reason}", code=data.get("error"))
         return data
 
