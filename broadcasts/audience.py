@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, exists, func, literal, null, or_, select, union_all
+from sqlalchemy import and_, case, exists, func, literal, null, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
@@ -100,29 +100,29 @@ def _sms_ok(phone_col):
 
 
 def options(campaign: Campaign, now: datetime, lo: int | None = None, hi: int | None = None):
-    """Every (person, channel, address) the campaign could use, with the channel's rank (UNION ALL)."""
+    """Each audience row with the best channel it offers (`rank`, NULL: none), in one pass over the rows."""
     b = base(campaign, lo, hi)
-    cols = (b.c.person, b.c.citizen_id, b.c.language, b.c.commune_code)
-
-    def row(channel: str, identity, address, *where):
-        return (select(*cols, identity.label("identity_id"), literal(channel).label("channel"),
-                       address.label("address"), literal(RANKS[channel], Integer).label("rank"))
-                .where(*where))
-
-    parts = [row("zalo", b.c.identity_id, b.c.external_id, b.c.via == "zalo", b.c.last_inbound_at >= now - ZALO_WINDOW),
-             row("telegram", b.c.identity_id, b.c.external_id, b.c.via == "telegram")]
+    # CASE takes the first true branch, so the cheapest working channel of the row wins; the opt-out
+    # lookups only run for rows that reach the SMS branch.
+    whens = [(and_(b.c.via == "zalo", b.c.last_inbound_at >= now - ZALO_WINDOW), RANKS["zalo"]),
+             (b.c.via == "telegram", RANKS["telegram"])]
     if campaign.zns_template_id:
-        parts.append(row("zns", null(), b.c.phone, b.c.phone.isnot(None)))
+        whens.append((b.c.phone.isnot(None), RANKS["zns"]))
     if campaign.allow_sms:
-        parts.append(row("sms", null(), b.c.phone, b.c.phone.isnot(None), _sms_ok(b.c.phone)))
-    return union_all(*parts).subquery("options")
+        whens.append((and_(b.c.phone.isnot(None), _sms_ok(b.c.phone)), RANKS["sms"]))
+    return select(b, case(*whens, else_=null()).label("rank")).subquery("options")
 
 
 def chosen(campaign: Campaign, now: datetime, lo: int | None = None, hi: int | None = None) -> Select:
     """One row per reachable person: their best-ranked option (person, citizen_id, identity_id, channel, ...)."""
     o = options(campaign, now, lo, hi)
-    ranked = select(o, func.row_number().over(partition_by=o.c.person, order_by=(o.c.rank, o.c.identity_id))
-                    .label("rn")).subquery("ranked")
+    by_address = o.c.rank <= RANKS["telegram"]  # zalo/telegram go to the identity, zns/sms to the phone
+    ranked = select(
+        o.c.person, o.c.citizen_id, case((by_address, o.c.identity_id), else_=null()).label("identity_id"),
+        case({rank: literal(name) for name, rank in RANKS.items()}, value=o.c.rank).label("channel"),
+        case((by_address, o.c.external_id), else_=o.c.phone).label("address"), o.c.language, o.c.commune_code,
+        func.row_number().over(partition_by=o.c.person, order_by=(o.c.rank, o.c.identity_id)).label("rn"),
+    ).where(o.c.rank.isnot(None)).subquery("ranked")
     return select(ranked.c.person, ranked.c.citizen_id, ranked.c.identity_id, ranked.c.channel, ranked.c.address,
                   ranked.c.language, ranked.c.commune_code).where(ranked.c.rn == 1)
 

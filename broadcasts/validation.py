@@ -80,7 +80,8 @@ def _audience(raw, settings: Settings, errors: dict) -> dict:
             "phones_upload_id": upload}
 
 
-def _when(raw, errors: dict) -> datetime | None:
+def parse_when(raw, errors: dict) -> datetime | None:
+    """An aware datetime from ISO text (UTC when no zone is given), None for empty; a problem goes in `errors`."""
     if raw in (None, ""):
         return None
     try:
@@ -107,7 +108,7 @@ def clean(data: dict, settings: Settings, partial: bool = False) -> dict:
         "allow_sms": bool(data.get("allow_sms", False)),
         "zns_template_id": _text(data, "zns_template_id", errors, required=False, limit=64),
         "urgent": bool(data.get("urgent", False)),
-        "scheduled_at": _when(data.get("scheduled_at"), errors),
+        "scheduled_at": parse_when(data.get("scheduled_at"), errors),
     }
     if out["link"] and not out["link"].startswith(("https://", "http://")):
         errors["link"] = "an http(s) address"
