@@ -95,11 +95,19 @@ def apology(settings: Settings, inbound: Inbound) -> Reply:
     return Reply(gettext(lang, "Sorry, something went wrong on our side. Please try again, or type 'menu'."))
 
 
+def broadcast_receipt(db, inbound: Inbound) -> int:
+    """A receipt for no chat message: maybe a broadcast's. Named by path, like core.app's blueprints, so bot
+    does not import the broadcasts feature that sits above it."""
+    module = importlib.import_module("broadcasts.callbacks")
+    return module.apply_inbound_receipt(db, inbound)
+
+
 def process(settings: Settings, inbound: Inbound, engine) -> None:
     """One item: receipts update the log; anything else goes to the engine and its replies out."""
     if inbound.kind in RECEIPTS:
         with session_scope(settings.database_url) as db:
-            apply_receipt(db, inbound)
+            if not apply_receipt(db, inbound) and inbound.channel == "zalo":
+                broadcast_receipt(db, inbound)
         return
     try:
         replies = engine(settings, inbound)

@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "ivr.api:bp",
     "nlu.curators_api:bp",
     "broadcasts.views:bp",
+    "broadcasts.callbacks:bp",
     "console.views:bp",
 )
 

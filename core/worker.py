@@ -34,6 +34,8 @@ class LoaWorker(SimpleWorker):
         release_stale_locks(self.connection, names)
         if "inbound" in names:
             sweep_inboxes()
+        if "broadcasts" in names:
+            sweep_broadcasts()
         super().run_maintenance_tasks()
 
 
@@ -46,6 +48,16 @@ def sweep_inboxes() -> None:
         inbox.sweep(current_settings())
     except Exception:  # noqa: BLE001 - maintenance must not stop the worker; the next round retries
         logging.getLogger(__name__).exception("inbox sweep failed")
+
+
+def sweep_broadcasts() -> None:
+    """Restart the watch of a live campaign whose watch job died with its worker (rows in flight come back)."""
+    from broadcasts.dispatch_watch import sweep  # lazy, like the inbox sweep: core names the feature it runs
+
+    try:
+        sweep(Settings.from_env())
+    except Exception:  # noqa: BLE001 - maintenance must not stop the worker; the next round retries
+        logging.getLogger(__name__).exception("broadcast sweep failed")
 
 
 def warm_up(settings: Settings) -> None:

@@ -13,7 +13,7 @@ from core.production import refuse_sandbox
 from core.settings import Settings
 from sandbox.keys import ForeignSecret, refuse_foreign
 
-PARTS = ("sandbox.zalo", "sandbox.telegram", "sandbox.twilio", "sandbox.inspect")
+PARTS = ("sandbox.zalo", "sandbox.zalo_zns", "sandbox.telegram", "sandbox.twilio", "sandbox.inspect")
 
 
 def create_sandbox(settings: Settings | None = None) -> Flask:

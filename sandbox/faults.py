@@ -21,6 +21,12 @@ DEFAULTS = {
         "emit_received": False,  # send user_received_message to Loa after each successful send
         "unknown_users": "accept",  # or "reject": users the sandbox never saw answer -213
         "promotion_window": None,  # e.g. "08:00-22:00" (Asia/Ho_Chi_Minh): promotion outside it -> -234
+        "message_quota": None,  # OA messages accepted in all (cs + transaction + promotion); beyond -> -211
+        "emit_seen": False,  # with emit_received: user_seen_message after the received event
+        "zns_daily_quota": 10000,  # ZNS messages a day; beyond -> -211 (ZNS's own codes are undocumented)
+        "zns_templates": None,  # None: any template id is approved; else the list of approved ids (-> -201)
+        "zns_window": None,  # e.g. "06:00-22:00": ZNS outside it -> -234
+        "delay_s": 0.0,  # every API call answers this much later (a slow provider)
         "strict_seed": False,  # True: the configured refresh token is single-use like the ones issued
         "webhook_url": None,  # None: {public_url}/webhooks/zalo
         "webhook_retry_delays": [0.2, 0.5, 1.0, 2.0, 4.0],

@@ -6,6 +6,9 @@ and inbound SMS with Twilio's default opt-out keywords (after STOP, sends to tha
      "default": {"status": "delivered"}}
 one outcome per successive message to that number: delivered (sent, delivered), undelivered (sent,
 undelivered + ErrorCode, default 30003) or failed (failed + ErrorCode, default 30008).
+Also in the same request: "per_second": N (Messages.json answers 429 / 20429 beyond N a second; null lifts
+it) and "fail_next": {"count": 1, "status": 503, "code": 20500, "delay_s": 0} (the next sends fail, or only
+answer late with delay_s alone).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import xml.etree.ElementTree as ET
 from collections import deque
 from datetime import datetime, timezone
 
+from sandbox.faults import Window
 from sandbox.twilio_calls import TwilioError
 from sandbox.twilio_common import API_VERSION, new_sid, normalize_phone, rfc2822, send_webhook
 
@@ -63,6 +67,9 @@ class SmsEngine:
         self.scripts: dict[str, deque] = {}
         self.default = {"status": "delivered", "error_code": None}
         self.due: list = []
+        self.per_second: int | None = None
+        self.window = Window(0, 1.0)
+        self.failures: list[dict] = []
         self.tick = itertools.count()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="twilio-sms", daemon=True)
@@ -71,6 +78,15 @@ class SmsEngine:
     def apply_script(self, body: dict) -> None:
         """Apply an sms_script request (see the module doc); ValueError if invalid."""
         default = check_outcome(body["default"]) if "default" in body else None
+        if "per_second" in body:
+            with self.lock:
+                self.per_second = int(body["per_second"]) if body["per_second"] else None
+                self.window = Window(self.per_second or 0, 1.0)
+        if "fail_next" in body:
+            rule = dict(body["fail_next"])
+            rule["count"] = int(rule.get("count", 1))
+            with self.lock:
+                self.failures.append(rule)
         outcomes = None
         if "outcomes" in body:
             to = normalize_phone(body.get("to"))
@@ -85,6 +101,7 @@ class SmsEngine:
 
     def send(self, account_sid: str, auth_token: str, form) -> dict:
         """Validate a Messages.json POST, store the message and schedule its callbacks; raises TwilioError."""
+        self._gate()
         if not form.get("To"):
             raise TwilioError(400, 21604, "A 'To' phone number is required.")
         to = normalize_phone(form.get("To"))
@@ -108,6 +125,29 @@ class SmsEngine:
             msg["messaging_service_sid"] = form.get("MessagingServiceSid")
             self._schedule(msg["sid"], 0)
             return self.resource(msg)
+
+    def _gate(self) -> None:
+        """Injected failures and the account's sending rate, before anything else is looked at."""
+        with self.lock:
+            rule = self.failures[0] if self.failures else None
+            if rule is not None:
+                rule["count"] -= 1
+                if rule["count"] <= 0:
+                    self.failures.pop(0)
+            limited = False
+            if rule is None or not rule.get("status"):
+                now = time.monotonic()
+                limited = self.window.wait(now) > 0
+                if not limited:
+                    self.window.charge(now)
+        if rule is not None and rule.get("delay_s"):
+            time.sleep(float(rule["delay_s"]))
+        if rule is not None and rule.get("status"):
+            status = int(rule["status"])
+            raise TwilioError(status, int(rule.get("code") or (20429 if status == 429 else 20500)),
+                              rule.get("message") or f"sandbox: injected HTTP {status}")
+        if limited:
+            raise TwilioError(429, 20429, "Too Many Requests")
 
     def _store(self, account_sid, auth_token, to, from_, body, direction, status, callback=None,
                outcome=None) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from datetime import datetime, time as dtime
 from zoneinfo import ZoneInfo
 
@@ -34,9 +35,16 @@ def zalo_error(code: int, message: str | None = None) -> Response:
 
 
 def _injected(user_id: str | None, method: str) -> Response | None:
+    slow = float(faults.setting(CHANNEL, "delay_s") or 0)
+    if slow > 0 and method != "oauth":
+        time.sleep(slow)
     rule = faults.take_failure(CHANNEL, user_id, method, named_only=method == "oauth")
     if rule is None:
         return None
+    if rule.get("delay_s"):
+        time.sleep(float(rule["delay_s"]))  # a slow answer, then whatever else the rule says (or success)
+        if not rule.get("status") and not rule.get("error"):
+            return None
     if rule.get("status"):
         status = int(rule["status"])
         resp = Response(rule.get("description") or f"sandbox: injected HTTP {status}", status=status,
@@ -97,10 +105,11 @@ def send_message(kind: str):
     code = _recipient(user_id, kind)
     if code:
         return zalo_error(code)
+    if not zalo_state.spend_quota(faults.setting(CHANNEL, "message_quota")):
+        return zalo_error(-211)
     message_id = new_msg_id()
     chat_store.record(CHANNEL, user_id, message_id, raw=body, endpoint=kind, **fields)
-    if faults.setting(CHANNEL, "emit_received"):
-        emit_event(_settings(), "user_received_message", user_id, in_background=True, msg_id=message_id)
+    emit_receipts(user_id, message_id)
     data = {"message_id": message_id, "user_id": user_id}
     if kind != "cs":
         data["quota"] = {"quota_type": "sub_quota", "remain": "1999", "total": "2000"}
@@ -196,6 +205,16 @@ def access_token():
     ttl = int(faults.setting(CHANNEL, "token_ttl_s"))
     access, refresh = zalo_state.issue_tokens(ttl)
     return jsonify(access_token=access, refresh_token=refresh, expires_in=str(ttl))
+
+
+def emit_receipts(user_id: str, message_id: str, **fields) -> None:
+    """user_received_message (and user_seen_message) for a message just sent, when the knobs ask for them."""
+    if not faults.setting(CHANNEL, "emit_received"):
+        return
+    settings = _settings()
+    emit_event(settings, "user_received_message", user_id, in_background=True, msg_id=message_id, **fields)
+    if faults.setting(CHANNEL, "emit_seen"):
+        emit_event(settings, "user_seen_message", user_id, in_background=True, msg_ids=[message_id], **fields)
 
 
 def webhook_url(settings: Settings) -> str:

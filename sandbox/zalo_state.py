@@ -18,6 +18,7 @@ _spent: set[str] = set()  # refresh tokens already exchanged (single use)
 _revoked: set[str] = set()  # expired by a fault, including a configured static token
 _refresh_count = 0
 _users: dict[str, dict] = {}
+_spent_quota: dict[str, int] = {}  # "oa" -> OA messages accepted; "zns:<local date>" -> ZNS sent that day
 
 
 # -- tokens ---------------------------------------------------------------------------------------
@@ -133,6 +134,22 @@ def recipient_error(user: dict | None, kind: str) -> int:
     return 0
 
 
+def spend_quota(limit: int | None, name: str = "oa") -> bool:
+    """Count one message against a quota (`limit` None: unlimited); False when it is used up."""
+    with _lock:
+        used = _spent_quota.get(name, 0)
+        if limit is not None and used >= int(limit):
+            return False
+        _spent_quota[name] = used + 1
+        return True
+
+
+def quota_used(name: str) -> int:
+    """How much of a quota is spent."""
+    with _lock:
+        return _spent_quota.get(name, 0)
+
+
 def users() -> list[dict]:
     """Every user the stand-in knows."""
     with _lock:
@@ -143,3 +160,4 @@ def reset() -> None:
     """Forget every user (tokens stay, see the module docstring)."""
     with _lock:
         _users.clear()
+        _spent_quota.clear()
