@@ -89,7 +89,8 @@ def parse_when(raw, errors: dict) -> datetime | None:
     except ValueError:
         errors["scheduled_at"] = "an ISO date and time, e.g. 2026-12-03T08:00:00+07:00"
         return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    # Stored in UTC: SQLite keeps the wall time and drops the zone.
+    return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def clean(data: dict, settings: Settings, partial: bool = False) -> dict:
