@@ -76,7 +76,9 @@ def test_staff_pause_and_resume_a_list(settings, db, redis_client, daytime):
     api = create_app(settings.with_(staff_api_token="ops-bootstrap-token")).test_client()
     assert api.post(f"/api/tracing/lists/{ids['A']}/pause").status_code == 401
     assert api.post("/api/tracing/lists/999999/pause", headers=TOKEN).status_code == 404
-    paused = api.post(f"/api/tracing/lists/{ids['A']}/pause", headers=TOKEN).get_json()
+    answer = api.post(f"/api/tracing/lists/{ids['A']}/pause", headers=TOKEN)
+    paused = answer.get_json()
+    assert answer.status_code == 200, paused
     assert paused["paused"] and paused["paused_since"]
     again = api.post(f"/api/tracing/lists/{ids['A']}/pause", headers=TOKEN).get_json()
     assert again["paused_since"] == paused["paused_since"]  # pausing twice keeps the first time
