@@ -8,7 +8,7 @@ from bot.text import fold
 from bot.turn import Turn
 
 YES = {"yes", "y", "co", "c", "ok", "oke", "okay", "uk", "u", "um", "dung", "dung roi", "vang", "da", "da co",
-       "co a", "roi", "co roi", "1"}
+       "co a", "roi", "co roi", "1", "dong y", "toi dong y", "agree", "i agree"}
 NO = {"no", "n", "khong", "ko", "k", "kh", "hok", "hk", "khong co", "ko co", "chua", "chua co", "khong a",
       "ko a", "2", "none", "nope", "khong bi"}
 

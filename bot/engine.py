@@ -15,6 +15,7 @@ from bot.identities import vouched_phone
 from bot.flows.household import HOUSEHOLD
 from bot.flows.report import REPORT, guess_category, start_with_photo
 from bot.flows.subscription import SUBSCRIBE, unsubscribe
+from bot.data_requests import request_deletion, wants_deletion
 from bot.menu import (BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked, language_named,
                       show_menu)
 from bot.messages import Button, Inbound, Reply
@@ -241,6 +242,7 @@ ROUTES: tuple[tuple[Callable[[Turn], bool], Callable[[Turn], None]], ...] = (
     (lambda t: t.inbound.kind in ("follow", "start") or t.payload == "/start", greet),
     (lambda t: bool(t.session.flow) and is_word(t, GREET_WORDS), greet),
     (lambda t: is_word(t, CANCEL_WORDS), cancel),
+    (lambda t: not t.payload and wants_deletion(t), request_deletion),
     (lambda t: language_asked(t) is not None, switch_language),
     (lambda t: bool(t.session.flow) and t.session.flow in FLOWS and is_word(t, BACK_WORDS), go_back),
     (lambda t: is_word(t, MENU_WORDS), menu),

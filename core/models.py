@@ -35,6 +35,7 @@ class Citizen(Base):
     language: Mapped[str] = mapped_column(String(5), default="vi")
     commune_code: Mapped[int | None] = mapped_column(Integer)
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_version: Mapped[str | None] = mapped_column(String(16))  # the privacy notice agreed to
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     identities: Mapped[list["ChannelIdentity"]] = relationship(back_populates="citizen")
 
@@ -125,6 +126,20 @@ class Report(Base):
     longitude: Mapped[float | None]
     status: Mapped[str] = mapped_column(String(16), default="new")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class DataRequest(Base):
+    """A citizen's request about their personal data ("xoa du lieu": delete it), for staff to carry out."""
+
+    __tablename__ = "data_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="delete")
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="new")  # new | done | refused
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class MessageLog(Base):

@@ -42,6 +42,43 @@ def _member(turn: Turn) -> bool:
     return bool(turn.session.data.get("household_of"))
 
 
+# --- consent (Decree 13/2023: health answers are sensitive personal data) ---------------------------
+# Bump when the notice's text changes: citizens who agreed to an older notice are asked again.
+NOTICE_VERSION = "2026-12-02"
+
+
+def has_consent(turn: Turn) -> bool:
+    """Agreed to the notice in force; household members are declared by someone who agreed; a tracing call's
+    health check is made under the public-health law (Decree 13/2023, art. 17), not on consent."""
+    citizen = turn.citizen
+    return (bool(citizen.consent_at) and citizen.consent_version == NOTICE_VERSION) or _member(turn) \
+        or bool(turn.session.data.get("tracing_contact_id"))
+
+
+def ask_consent(turn: Turn) -> None:
+    """What is collected, why, who sees it and for how long; agree or not."""
+    turn.say(turn._("Before you declare: we collect your name, year of birth, phone number, commune and health answers so that the provincial health authorities can assess your risk and contact you. Only authorised health staff see them. They are deleted %(days)s days after your case is closed. You can ask us to delete them at any time: type 'xoa du lieu'. Do you agree?",
+                    days=turn.settings.retention_days),
+             [(turn._("I agree"), "/consent:yes"), (turn._("I do not agree"), "/consent:no")])
+
+
+def answer_consent(turn: Turn) -> bool:
+    """Agreeing stores the time and the notice's version; not agreeing ends the declaration, FAQ and hotline stay."""
+    value = {"/consent:yes": True, "/consent:no": False}.get(turn.payload or "", yes_no(turn))
+    if value is None:
+        turn.say(turn._("Please answer yes or no (có / không)."))
+        ask_consent(turn)
+        return False
+    if value:
+        turn.citizen.consent_at, turn.citizen.consent_version = clock.now(turn.settings), NOTICE_VERSION
+        return True
+    turn.session.end()
+    turn.say(turn._("Understood: nothing is recorded. You can still ask me questions, or call the hotline %(hotline)s.",
+                    hotline=turn.settings.hotline_number),
+             [(turn._("Ask a question"), "/faq"), (turn._("Menu"), "/menu")])
+    return False
+
+
 # --- name ---------------------------------------------------------------------------------
 def ask_name(turn: Turn) -> None:
     """Ask for the full name (of the household member when declaring for one)."""
@@ -281,6 +318,7 @@ def answer_vaccine(turn: Turn) -> bool:
 
 
 DECLARATION = Flow("declaration", (
+    Step("consent", ask_consent, answer_consent, skip=has_consent),
     Step("full_name", ask_name, answer_name, skip=lambda t: _is_voice(t) or bool(t.session.data.get("full_name"))),
     Step("birth_year", ask_birth_year, answer_birth_year, skip=lambda t: bool(t.session.data.get("birth_year"))),
     Step("phone", ask_phone, answer_phone, skip=skip_phone),

@@ -70,6 +70,7 @@ def pressed(settings, channel: str, last: list[Reply], payload: str) -> list[Rep
 SCRIPT = [
     "xin chao",
     ("press", "/declare"),
+    ("press", "/consent:yes"),
     "Nguyen Van An",
     "1960",
     ("phone", "0912 345 678"),  # SMS is not asked: the sender's number is known
@@ -127,7 +128,7 @@ def test_a_press_means_the_same_on_zalo_telegram_and_sms(settings):
 
 def test_zalo_symptom_presses_toggle_and_the_done_button_is_offered(settings):
     """The bug citizens met: 'Sốt' jumped to the next question and 'Ho' was refused."""
-    last = typed(settings, "zalo", "khai bao")
+    last = pressed(settings, "zalo", typed(settings, "zalo", "khai bao"), "/consent:yes")
     for text in ("Tran Thi Hoa", "1952", "0912 345 679", "Hac Thanh"):
         last = typed(settings, "zalo", text)
     last = pressed(settings, "zalo", last, "/symptoms:fever")

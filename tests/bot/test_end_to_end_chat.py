@@ -50,7 +50,8 @@ def test_zalo_citizen_declares_with_danger_signs(settings, sandbox_clean):
     sandbox, user = sandbox_clean, "5550001"
     steps = [
         (dict(event_name="follow"), "Khai báo y tế"),
-        (dict(event_name="user_send_text", text="/declare"), "Họ và tên"),
+        (dict(event_name="user_send_text", text="/declare"), "đồng ý"),
+        (dict(event_name="user_send_text", text="/consent:yes"), "Họ và tên"),
         (dict(event_name="user_send_text", text="nguyen van ba"), "Năm sinh"),
         (dict(event_name="user_send_text", text="1950"), "điện thoại"),
         (dict(event_name="user_submit_info", phone="84912000111", name="Ba"), "xã hoặc phường"),
@@ -78,9 +79,11 @@ def test_telegram_english_user_from_language_code(settings, sandbox_clean):
     _telegram(sandbox, chat, kind="start", language_code="en")
     assert "Health declaration" in str(_messages(sandbox, "telegram", chat, 1)[-1]["buttons"])
     _telegram(sandbox, chat, kind="callback_query", data="/declare")
-    assert "full name" in _messages(sandbox, "telegram", chat, 2)[-1]["text"]
+    assert "Do you agree?" in _messages(sandbox, "telegram", chat, 2)[-1]["text"]
+    _telegram(sandbox, chat, kind="callback_query", data="/consent:yes")
+    assert "full name" in _messages(sandbox, "telegram", chat, 3)[-1]["text"]
     _telegram(sandbox, chat, kind="text", text="menu")
-    last = _messages(sandbox, "telegram", chat, 3)[-1]
+    last = _messages(sandbox, "telegram", chat, 4)[-1]
     assert "/continue" in [b["payload"] for b in last["buttons"]]
 
 
@@ -108,7 +111,7 @@ def test_zalo_symptom_buttons_toggle_through_the_sandbox(settings, sandbox_clean
     """Zalo sends a pressed oa.query.show button back as text: each press toggles, 'Xong' finishes."""
     sandbox, user = sandbox_clean, "5550003"
     seen = 0
-    for text, expected in (("khai bao", "Họ và tên"), ("tran thi hoa", "Năm sinh"), ("1952", "điện thoại"),
+    for text, expected in (("khai bao", "đồng ý"), ("/consent:yes", "Họ và tên"), ("tran thi hoa", "Năm sinh"), ("1952", "điện thoại"),
                            ("0912 345 680", "xã hoặc phường"), ("hac thanh", "14 ngày")):
         _zalo(sandbox, user, event_name="user_send_text", text=text)
         seen = len(_reply_with(sandbox, "zalo", user, seen, expected))

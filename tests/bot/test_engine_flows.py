@@ -14,9 +14,14 @@ pytestmark = pytest.mark.usefixtures("db", "redis_client")
 
 
 def say(settings, user, text=None, payload=None, channel="telegram", **extra):
-    """Send one message and return the replies."""
+    """Send one message and return the replies; the citizens of these transcripts agree to the privacy notice
+    when it is shown (consent itself: tests/bot/test_consent.py)."""
     kind = "button" if payload else extra.pop("kind", "text")
-    return handle(settings, Inbound(channel=channel, user_id=user, kind=kind, text=text or "", payload=payload, **extra))
+    replies = handle(settings, Inbound(channel=channel, user_id=user, kind=kind, text=text or "", payload=payload,
+                                       **extra))
+    if any(b.payload == "/consent:yes" for r in replies for b in r.buttons):
+        replies = handle(settings, Inbound(channel=channel, user_id=user, kind="button", payload="/consent:yes"))
+    return replies
 
 
 def run(settings, user, transcript, channel="telegram", **first):

@@ -22,7 +22,7 @@ def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_
     assert session_state(settings, "telegram", user) is None
     replies = say(settings, user, payload="/continue")
     assert replies and "Continue my declaration" not in str([b.title for r in replies for b in r.buttons])
-    run(settings, user, [(("p", "/verify"), "Share your phone number"), ("0912 345 111", "no record of calling")])
+    run(settings, user, [(("p", "/verify"), "Share your phone number"), ("0912 345 111", "sent a code by SMS")])
 
 
 @pytest.mark.parametrize("message, expected, flow_after", [
@@ -32,7 +32,7 @@ def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_
     (("p", "/declare"), "họ và tên", "declaration"),
     # Digits are an attempt at the number: re-asked with the reason, still waiting.
     ("0912 345 67", "không tồn tại", "link_phone"),
-    ("0912 345 678", "không có cuộc gọi nào", None),
+    ("0912 345 678", "đã gửi một mã qua SMS", "link_phone"),  # a typed number is proven by a code first
 ])
 def test_waiting_for_the_number_to_check_never_traps_the_citizen(settings, message, expected, flow_after):
     user = f"leave-link-{abs(hash(str(message)))}"

@@ -25,6 +25,11 @@ def staff(db):
     return out
 
 
+def address(channel: str, n: int) -> str:
+    """The n-th test citizen's address on a chat channel (Telegram chat ids are numbers)."""
+    return str(7_000_000 + n) if channel == "telegram" else f"{channel}-{n}"
+
+
 class People:
     """Adds citizens with channel identities and subscriptions in one session."""
 
@@ -42,7 +47,7 @@ class People:
         for channel in channels:
             identity = ChannelIdentity(
                 citizen_id=citizen.id, channel=channel,
-                external_id=citizen.phone if channel == "sms" else f"{channel}-{self.n}",
+                external_id=citizen.phone if channel == "sms" else address(channel, self.n),
                 last_inbound_at=NOW - (timedelta(hours=1) if window_open else timedelta(days=8)),
                 stopped_at=NOW if channel in stopped else None)
             self.session.add(identity)

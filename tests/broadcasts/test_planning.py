@@ -7,7 +7,7 @@ from sqlalchemy import select
 from broadcasts.models import Delivery
 from broadcasts.planning import chunk_count, plan
 from ivr.models import OptOut
-from tests.broadcasts.conftest import NOW, campaign_row
+from tests.broadcasts.conftest import NOW, address, campaign_row
 
 # (case, citizen as People.add kwargs, campaign fields, expected channel or None when left out)
 CHANNEL_CASES = [
@@ -42,7 +42,7 @@ def test_each_citizen_gets_the_best_channel_they_can_be_reached_on(people, case,
     assert [r.channel for r in rows] == ([] if expected is None else [expected])
     if rows:
         assert rows[0].citizen_id == citizen.id and rows[0].status == "queued" and rows[0].attempts == 0
-        assert rows[0].address == (citizen.phone if expected in ("zns", "sms") else f"{expected}-{people.n}")
+        assert rows[0].address == (citizen.phone if expected in ("zns", "sms") else address(expected, people.n))
 
 
 def test_sms_opt_out_is_left_out(people):

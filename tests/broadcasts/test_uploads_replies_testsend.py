@@ -11,7 +11,7 @@ from broadcasts import campaigns, replies
 from broadcasts.models import Campaign, Delivery, UploadedPhone
 from broadcasts.planning import plan
 from core.models import MessageLog, Subscription
-from tests.broadcasts.conftest import NOW, campaign_row
+from tests.broadcasts.conftest import NOW, address, campaign_row
 from tests.broadcasts.test_campaign_api import DRAFT, call  # noqa: F401  (the fixture)
 
 CSV = (
@@ -57,7 +57,7 @@ def test_an_upload_reaches_known_citizens_on_their_best_channel_and_others_by_sm
         rows = session.execute(select(Delivery.citizen_id, Delivery.channel, Delivery.address)
                                .order_by(Delivery.channel)).all()
         session.commit()
-    assert [tuple(r) for r in rows] == [(None, "sms", "+84912345678"), (known.id, "telegram", f"telegram-{people.n - 1}")]
+    assert [tuple(r) for r in rows] == [(None, "sms", "+84912345678"), (known.id, "telegram", address("telegram", people.n - 1))]
 
 
 def test_a_message_within_24_hours_of_the_campaign_is_a_reply(people):
@@ -71,8 +71,10 @@ def test_a_message_within_24_hours_of_the_campaign_is_a_reply(people):
     session.add_all([
         MessageLog(channel="zalo", external_id=f"zalo-{1}", direction="in", text="ok", created_at=NOW + timedelta(hours=2)),
         # b answers on Telegram although the campaign came on Zalo
-        MessageLog(channel="telegram", external_id="telegram-2", direction="in", text="?", created_at=NOW + timedelta(hours=23)),
-        MessageLog(channel="telegram", external_id="telegram-2", direction="in", text="??", created_at=NOW + timedelta(hours=3)),
+        MessageLog(channel="telegram", external_id=address("telegram", 2), direction="in", text="?",
+                   created_at=NOW + timedelta(hours=23)),
+        MessageLog(channel="telegram", external_id=address("telegram", 2), direction="in", text="??",
+                   created_at=NOW + timedelta(hours=3)),
         # c wrote before the campaign and two days after: neither is a reply
         MessageLog(channel="zalo", external_id="zalo-3", direction="in", text="hi", created_at=NOW - timedelta(hours=1)),
         MessageLog(channel="zalo", external_id="zalo-3", direction="in", text="hi", created_at=NOW + timedelta(days=2)),

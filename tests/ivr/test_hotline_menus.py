@@ -81,7 +81,7 @@ def test_a_genuine_tracing_call_is_explained_and_the_health_check_offered(hotlin
     _called(db, CALLER, "F1")
     text = spoken(place(hotline, lang, ["3", "1", HANG_UP]))
     assert why in text and offer in text and "9:30" in text  # 02:30 UTC, read in Vietnam time
-    assert "Year of birth?" in text or "Năm sinh?" in text  # 1 started the declaration
+    assert "Do you agree?" in text or "Bạn có đồng ý không?" in text  # 1 started the declaration: consent first
 
 
 def test_a_returnee_is_told_why_and_nothing_about_any_case(hotline, db):
