@@ -13,6 +13,7 @@ import time
 import httpx
 
 from nlu.breaker import Breaker, CircuitOpen
+from nlu.focus import keep_question
 from nlu.normalize import MAX_CHARS, clean, is_empty
 from nlu.result import FALLBACK_INTENT, NluResult
 
@@ -33,6 +34,11 @@ _clients_lock = threading.Lock()
 
 class NluError(Exception):
     """Rasa answered, but not with a usable parse."""
+
+
+def text_for_nlu(text: str | None) -> str:
+    """The text sent to Rasa: cleaned and cut to MAX_CHARS, keeping the end where a long letter asks."""
+    return keep_question(clean(text, 10 * MAX_CHARS), MAX_CHARS)
 
 
 def resolve(data: dict, text_used: str, min_confidence: float = MIN_CONFIDENCE) -> NluResult:
@@ -80,7 +86,7 @@ class NluClient:
 
     def parse(self, text: str, lang: str = "vi") -> NluResult:
         """Classify one citizen message; never raises for NLU trouble (the fallback answers instead)."""
-        cleaned = clean(text, MAX_CHARS)
+        cleaned = text_for_nlu(text)
         if is_empty(cleaned):
             return NluResult.empty("rasa", cleaned)
         try:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import httpx
 
-from nlu.client import resolve
+from nlu.client import resolve, text_for_nlu
 from nlu.data import HELD_OUT, data_files, load_examples
 from nlu.eval_figures import figures
 from nlu.fallback import FallbackMatcher
 from nlu.intents import OUT_OF_SCOPE
-from nlu.normalize import clean, strip_diacritics
+from nlu.normalize import strip_diacritics
 from nlu.result import NluResult
 from nlu.server import MODELS_DIR, latest_model, start_rasa_server, stop_rasa_server, wait_ready
 
@@ -28,7 +28,7 @@ def rasa_predict(url: str, texts: list[str], threads: int = 4) -> list[NluResult
     """Rasa's resolved reading (intent faq/<topic> for FAQ questions, and the ranking) of each text, over HTTP."""
     with httpx.Client(timeout=30) as http:
         def one(text: str) -> NluResult:
-            cleaned = clean(text)
+            cleaned = text_for_nlu(text)  # what the app's client sends
             response = http.post(f"{url}/model/parse", json={"text": cleaned})
             response.raise_for_status()
             return resolve(response.json(), cleaned)

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from nlu.data import data_files, load_examples
+from nlu.focus import focused
 from nlu.normalize import normalize
 from nlu.result import FALLBACK_INTENT, NluResult
 
@@ -39,7 +40,7 @@ class FallbackMatcher:
                                       token_pattern=r"\S+")),
         ])
         self.model = make_pipeline(features, LinearSVC(C=1.0))
-        self.model.fit([normalize(text) for text, _ in examples], [intent for _, intent in examples])
+        self.model.fit([_features(text) for text, _ in examples], [intent for _, intent in examples])
         self.classes = [str(c) for c in self.model.classes_]
 
     def parse(self, text: str) -> NluResult:
@@ -47,13 +48,19 @@ class FallbackMatcher:
         used = normalize(text)
         if not used:
             return NluResult.empty("fallback", used)
-        probs = _softmax(self.model.decision_function([used])[0])
+        probs = _softmax(self.model.decision_function([_features(text)])[0])
         order = probs.argsort()[::-1][:10]
         ranking = [(self.classes[i], float(probs[i])) for i in order]
         intent, confidence = ranking[0]
         if confidence < self.threshold:
             intent = FALLBACK_INTENT
         return NluResult(intent, confidence, ranking, "fallback", used)
+
+
+def _features(text: str) -> str:
+    """What the classifier reads: the question part of a long message repeated, then normalised, as the Rasa
+    pipeline does (config.yml: VietnameseNormalizer with focus)."""
+    return normalize(focused(text))
 
 
 def _softmax(scores):

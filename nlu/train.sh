@@ -14,7 +14,7 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"  # config.yml names nlu.com
 "$PY" "$NLU_DIR/make_domain.py"
 
 # The model's name carries a hash of everything that shapes it: same inputs, no retraining.
-inputs=("$NLU_DIR/config.yml" "$NLU_DIR/domain.yml" "$NLU_DIR/normalize.py" "$NLU_DIR"/components/*.py
+inputs=("$NLU_DIR/config.yml" "$NLU_DIR/domain.yml" "$NLU_DIR/normalize.py" "$NLU_DIR/focus.py" "$NLU_DIR"/components/*.py
         "$NLU_DIR/requirements-rasa.txt")
 if [ -d "$DATA" ]; then mapfile -t data_files < <(find "$DATA" -maxdepth 1 -name '*.yml' | sort); else data_files=("$DATA"); fi
 [ "${#data_files[@]}" -gt 0 ] || { echo "nlu/train.sh: no training data in $DATA" >&2; exit 1; }

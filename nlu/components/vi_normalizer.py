@@ -15,20 +15,23 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.focus import focused
 from nlu.normalize import normalize
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class VietnameseNormalizer(GraphComponent):
-    """NFC, lower case, chat abbreviations expanded, diacritics folded: the same as the fallback matcher."""
+    """NFC, lower case, abbreviations expanded, diacritics folded, the question repeated: as the fallback matcher."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """fold: drop diacritics so accented and unaccented input give the same tokens."""
-        return {"fold": True}
+        """fold: drop diacritics so accented and unaccented input give the same tokens; focus: repeat the
+        question part of a long message (nlu/focus.py) so it weighs more than the situation told before it."""
+        return {"fold": True, "focus": False}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.fold = bool(config.get("fold", True))
+        self.focus = bool(config.get("focus", False))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -46,7 +49,8 @@ class VietnameseNormalizer(GraphComponent):
         text = message.get(TEXT)
         if text:
             # An empty result would make the tokenizer drop the message; keep something to classify.
-            message.set(TEXT, normalize(text, fold=self.fold) or text.strip() or text)
+            source = focused(text) if self.focus else text
+            message.set(TEXT, normalize(source, fold=self.fold) or text.strip() or text)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Normalise every training example (responses and intent-only messages have no TEXT)."""

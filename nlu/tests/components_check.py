@@ -40,6 +40,10 @@ def check_normalizer() -> None:
     data = TrainingData([Message({TEXT: "Đc KO", INTENT: "ask"})])
     VietnameseNormalizer.create({"fold": True}, None, None, CONTEXT).process_training_data(data)
     assert data.training_examples[0].get(TEXT) == "duoc khong"
+    # focus (config.yml): the question of a long letter is repeated after it, short messages are left alone
+    letter = "Tôi 57 tuổi bị tăng huyết áp đã nhiều năm nay. Xin hỏi tôi tiêm được không?"
+    assert normalised(letter, focus=True) == normalised(letter) + " xin hoi toi tiem duoc khong"
+    assert normalised("Tôi bị sốt", focus=True) == "toi bi sot"
 
 
 EXAMPLES = {
