@@ -42,8 +42,12 @@ def caller_e164(raw: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def new_call(call_sid: str, from_number: str | None) -> dict:
-    """The state of a call that just arrived: no language chosen yet."""
+# Twilio's StirVerstat when the carrier fully vouches that the caller owns the number it shows (SHAKEN level A).
+FULL_ATTESTATION = "TN-Validation-Passed-A"
+
+
+def new_call(call_sid: str, from_number: str | None, stir_verstat: str | None = None) -> dict:
+    """The state of a call that just arrived: no language chosen yet; `attested` when the caller id is vouched."""
     caller = caller_e164(from_number)
     return {"sid": call_sid, "caller": caller, "user_id": caller or f"call:{call_sid}", "lang": "vi",
-            "at": "language", "plan": None, "failures": 0}
+            "at": "language", "plan": None, "failures": 0, "attested": stir_verstat == FULL_ATTESTATION}

@@ -9,9 +9,11 @@ from bot.channels.errors import ContactStopped, MessageInvalid
 from bot.text import strip_diacritics
 from core import clock
 from core.db import session_scope
-from core.i18n import translator
+from core.i18n import format_datetime, translator
 from core.settings import Settings
 from ivr import store, twilio_client
+from ivr.lookup import calls_to
+from ivr.menus import WHY
 from ivr.models import TracingContact
 
 log = logging.getLogger(__name__)
@@ -56,3 +58,32 @@ def send_unreachable_sms(contact_id: int) -> str:
         raise
     return "sent"
 
+
+
+def lookup_text(settings: Settings, calls: list, lang: str) -> str:
+    """The SMS a hotline caller gets about our calls to their number (never anything about the F0)."""
+    _ = translator(lang)
+    lines = [_("The provincial tracing centre called your number:")]
+    lines += [_("On %(when)s we called you because %(why)s.", when=format_datetime(call.when, lang),
+                why=_(WHY.get(call.classification, WHY["F1"]))) for call in calls[:3]]
+    lines.append(_("Questions: call the hotline %(hotline)s. We never ask for money or codes.",
+                   hotline=settings.hotline_number))
+    text = "\n".join(lines)
+    return strip_diacritics(text) if lang == "vi" else text
+
+
+def send_lookup_sms(phone: str, lang: str) -> str:
+    """RQ job: SMS the calls we placed to `phone` to that number (the hotline's caller id was not attested)."""
+    settings = Settings.from_env()
+    with session_scope(settings.database_url) as session:
+        if store.opted_out(session, [phone], store.SMS_OPT_OUT_CHANNELS):
+            return "opted_out"
+        calls = calls_to(settings, session, phone)
+    if not calls:
+        return "no_calls"
+    try:
+        twilio_client.send_sms(settings, phone, lookup_text(settings, calls, lang))
+    except (ContactStopped, MessageInvalid) as exc:
+        log.info("lookup SMS refused: %s", exc.kind)
+        return exc.kind
+    return "sent"

@@ -23,14 +23,20 @@ DEFAULT_FROM = "+84912345678"
 
 def call(base_url: str, inputs: Iterable | Callable = (), *, caller: str = DEFAULT_FROM, to: str | None = None,
          auth_token: str | None = None, dial_status: str | Callable = "completed",
-         on_event: Callable | None = None, call_sid: str | None = None) -> list[dict]:
-    """Place one simulated inbound call to `base_url`/voice/incoming; returns the walker's transcript."""
+         on_event: Callable | None = None, call_sid: str | None = None,
+         stir_verstat: str | None = None) -> list[dict]:
+    """Place one simulated inbound call to `base_url`/voice/incoming; returns the walker's transcript.
+
+    `stir_verstat`: the carrier's caller-id attestation as Twilio passes it ("TN-Validation-Passed-A"); none by
+    default, as on most Vietnamese carriers."""
     settings = Settings.from_env()
     token = auth_token or settings.twilio_auth_token
     params = {"CallSid": call_sid or "CA" + secrets.token_hex(16), "AccountSid": settings.twilio_account_sid,
               "From": caller, "To": to or settings.twilio_from_number, "Caller": caller,
               "Called": to or settings.twilio_from_number, "CallStatus": "ringing", "Direction": "inbound",
               "ApiVersion": "2010-04-01"}
+    if stir_verstat:
+        params["StirVerstat"] = stir_verstat
 
     def fetch(url: str, method: str, values: dict) -> tuple[int, str]:
         return send_webhook(token, url, values, method)

@@ -14,12 +14,14 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, request
+from rq import Retry
 
 from bot.messages import Inbound
 from core.i18n import translator
-from core.redis_conn import get_redis
+from core.redis_conn import get_queue, get_redis
 from ivr import call_state, cdc, menus, twiml
 from ivr.hotline_records import save_voice_report, speak_reference
+from ivr.notify import send_lookup_sms
 from ivr.signature import twilio_signed
 
 log = logging.getLogger(__name__)
@@ -107,7 +109,7 @@ def _voicemail(call: dict, reason: str) -> Response:
 def incoming():
     """A new call: greet and ask for the language."""
     values = request.values
-    call = call_state.new_call(values.get("CallSid", "unknown"), values.get("From"))
+    call = call_state.new_call(values.get("CallSid", "unknown"), values.get("From"), values.get("StirVerstat"))
     _save(call)
     return _xml(menus.language(_settings(), _url("language")))
 
@@ -152,7 +154,13 @@ def _branch(call: dict, payload: str) -> Response:
 
         with session_scope(settings.database_url) as db:
             calls = calls_to(settings, db, call["caller"]) if call.get("caller") else []
-        return _ask(call, menus.lookup(settings, calls, call.get("caller"), lang), "lookup")
+        by_sms = bool(calls) and not call.get("attested")
+        if by_sms:
+            # A caller id can be spoofed: without the carrier's attestation the details go by SMS to the number's
+            # owner, never read out to whoever is calling (queued: a view makes no provider call).
+            get_queue("calls", settings).enqueue(send_lookup_sms, call["caller"], lang,
+                                                 retry=Retry(max=3, interval=[30, 120, 600]))
+        return _ask(call, menus.lookup(settings, calls, call.get("caller"), lang, by_sms=by_sms), "lookup")
     if payload == "report":
         return _ask(call, menus.report(lang), "report")
     if payload == "report_scam":

@@ -12,7 +12,8 @@ Controls (no auth):
   POST /_sandbox/twilio/script         call outcomes and knobs (see sandbox.twilio_script); GET shows them
   POST /_sandbox/twilio/sms_script     SMS delivery outcomes (see sandbox.twilio_sms)
   POST /_sandbox/twilio/incoming_call  {"from", "to"?, "digits"?, "url"?, "method"?, "hangup_after_digits"?,
-                                        "dial_status"?} a person calls the hotline; answers the finished call
+                                        "dial_status"?, "stir_verstat"?} a person calls the hotline; answers the
+                                        finished call (stir_verstat e.g. "TN-Validation-Passed-A"; none by default)
   POST /_sandbox/twilio/incoming_sms   {"from", "to"?, "body", "url"?} a person texts us (STOP/START handled)
   GET  /_sandbox/calls[?to=]           calls with history, outcome, answered_by, transcript, callbacks sent
   GET  /_sandbox/sms[?to=&direction=]  messages (outbound-api, outbound-reply, inbound) with callbacks sent

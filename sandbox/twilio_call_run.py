@@ -200,7 +200,10 @@ def incoming(engine: CallEngine, account_sid: str, auth_token: str, body: dict, 
             call.start_time = datetime.now(timezone.utc)
             engine.record(call, "in-progress")
 
-    call.transcript = walk(_fetcher(engine, call), call.url, base_params(call), _inputs(outcome),
+    params = base_params(call)
+    if body.get("stir_verstat"):  # the carrier's caller-id attestation (SHAKEN), as Twilio passes it on
+        params["StirVerstat"] = str(body["stir_verstat"])
+    call.transcript = walk(_fetcher(engine, call), call.url, params, _inputs(outcome),
                            method=call.method, dial_status=outcome["dial_status"], on_event=on_event)
     first = next((e for e in call.transcript if e["verb"] not in ("fetch",)), {})
     status = "completed"

@@ -13,10 +13,11 @@ HANG_UP = None  # as an input: the caller hangs up at that prompt
 LOW_RISK = ["1", "1957#", "1", *["2"] * 7, "2", "2", "2", "2"]
 
 
-def place(web, lang: str | None, keys: list, caller: str = CALLER, dial_status="completed") -> list[dict]:
+def place(web, lang: str | None, keys: list, caller: str = CALLER, dial_status="completed",
+          stir_verstat: str | None = None) -> list[dict]:
     """A call that picks `lang` (None: stays silent at the language prompt) then presses `keys`."""
     first = [LANG_KEY[lang]] if lang else [""]
-    return call(web.url, [*first, *keys], caller=caller, dial_status=dial_status)
+    return call(web.url, [*first, *keys], caller=caller, dial_status=dial_status, stir_verstat=stir_verstat)
 
 
 def spoken(transcript: list[dict]) -> str:

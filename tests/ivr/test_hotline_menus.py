@@ -9,6 +9,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from core.models import Alert, Report
+from core.testing import wait_until
 from tests.ivr.hotline_calls import CALLER, HANG_UP, events, place, set_local_time, spoken
 
 
@@ -79,14 +80,28 @@ def _called(db, phone: str, classification: str) -> None:
 ])
 def test_a_genuine_tracing_call_is_explained_and_the_health_check_offered(hotline, db, lang, why, offer):
     _called(db, CALLER, "F1")
-    text = spoken(place(hotline, lang, ["3", "1", HANG_UP]))
+    text = spoken(place(hotline, lang, ["3", "1", HANG_UP], stir_verstat="TN-Validation-Passed-A"))
     assert why in text and offer in text and "9:30" in text  # 02:30 UTC, read in Vietnam time
     assert "Do you agree?" in text or "Bạn có đồng ý không?" in text  # 1 started the declaration: consent first
 
 
+@pytest.mark.parametrize("stir_verstat", [None, "TN-Validation-Passed-B", "TN-Validation-Failed-A", "TN-No-Validation"])
+def test_without_the_carriers_attestation_the_details_go_by_sms_to_the_number(hotline, db, worker, sandbox_clean,
+                                                                             stir_verstat):
+    """A caller id can be spoofed: the calls to a number are never read out to whoever shows it."""
+    _called(db, CALLER, "F1")
+    text = spoken(place(hotline, "en", ["3", "9", HANG_UP], stir_verstat=stir_verstat))
+    assert "we have sent what we know about our calls to your number by SMS" in text
+    assert "close contact" not in text and "9:30" not in text
+    sms = wait_until(lambda: httpx.get(f"{sandbox_clean.url}/_sandbox/sms",
+                                       params={"to": CALLER, "direction": "outbound-api"}, timeout=10).json(),
+                     timeout=30)
+    assert len(sms) == 1 and "close contact (F1)" in sms[0]["body"] and "9:30" in sms[0]["body"]
+
+
 def test_a_returnee_is_told_why_and_nothing_about_any_case(hotline, db):
     _called(db, CALLER, "returnee")
-    text = spoken(place(hotline, "en", ["3", "9", HANG_UP]))
+    text = spoken(place(hotline, "en", ["3", "9", HANG_UP], stir_verstat="TN-Validation-Passed-A"))
     assert "returning from an epidemic area" in text and "We never tell anyone who the confirmed case is." in text
 
 
