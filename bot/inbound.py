@@ -13,7 +13,7 @@ import logging
 import math
 from functools import lru_cache
 
-from bot import inbox, outbox
+from bot import dead_letters, inbox, outbox
 from bot.channels import get_adapter
 from bot.message_log import apply_receipt, inbound_row
 from bot.messages import Inbound, Reply
@@ -80,9 +80,24 @@ def _drain_locked(settings: Settings, r, keys: inbox.InboxKeys, token: str, engi
             break
         if raw is None:  # empty, or held while a delayed send is pending
             break
-        process(settings, Inbound.from_dict(json.loads(raw)), engine)
+        try:
+            with inbox.lock_kept(r, keys, token, settings.inbox_lock_ttl_s):
+                process(settings, Inbound.from_dict(json.loads(raw)), engine)
+        except RetryLater as later:
+            # The item stays first in line: the inbox is held (later messages wait, in order) until it is retried.
+            r.set(keys.key("hold"), "retry", ex=max(int(later.delay_s), 1))
+            inbox.enqueue_drain(settings, keys, delay_s=int(later.delay_s) + 1)
+            break
         handled += 1
     return handled
+
+
+class RetryLater(Exception):
+    """Processing failed for a reason that may pass (database down, a bug being fixed): try again later."""
+
+    def __init__(self, delay_s: float):
+        super().__init__(f"retry in {delay_s:.0f}s")
+        self.delay_s = delay_s
 
 
 def apology(settings: Settings, inbound: Inbound) -> Reply:
@@ -103,23 +118,66 @@ def broadcast_receipt(db, inbound: Inbound) -> int:
 
 
 def process(settings: Settings, inbound: Inbound, engine) -> None:
-    """One item: receipts update the log; anything else goes to the engine and its replies out."""
+    """One item: receipts update the log; anything else goes to the engine and its replies out.
+
+    The item's progress is kept in Redis (bot.dead_letters.item_state_key): the engine's replies once computed,
+    then "sent". A worker killed after the engine ran re-sends those replies without running the engine again;
+    one killed after sending sends nothing twice. A failing engine is retried with backoff (RetryLater), then the
+    message goes to the dead letters with one apology to the citizen."""
+    r = get_redis(settings)
+    state_key = dead_letters.item_state_key(inbound)
     if inbound.kind in RECEIPTS:
-        with session_scope(settings.database_url) as db:
-            if not apply_receipt(db, inbound) and inbound.channel == "zalo":
-                broadcast_receipt(db, inbound)
+        try:
+            with session_scope(settings.database_url) as db:
+                if not apply_receipt(db, inbound) and inbound.channel == "zalo":
+                    broadcast_receipt(db, inbound)
+        except Exception as exc:  # noqa: BLE001 - a receipt is bookkeeping: retried, then dropped to dead letters
+            _failed(settings, r, state_key, inbound, exc, apologise=False)
         return
-    try:
-        replies = engine(settings, inbound)
-    except Exception as exc:  # noqa: BLE001 - one bad message must not block the citizen's inbox
-        log.exception("engine failed on %s %s message %s", inbound.channel, inbound.kind, inbound.msg_id)
-        # The citizen is never left without an answer: an apology, in their language when it is known.
-        delivery = outbox.deliver(settings, inbound.channel, inbound.user_id, [apology(settings, inbound)])
-        outbox.save(settings, delivery, inbound.channel, inbound.user_id,
-                    extra_rows=(inbound_row(inbound, error=f"engine: {type(exc).__name__}"),))
-        return
+    state = {k.decode(): v for k, v in r.hgetall(state_key).items()}
+    if b"sent" == state.get("sent"):
+        return  # replied before a crash: the acknowledgement is all that was missing
+    if "replies" in state:
+        replies = [Reply.from_dict(item) for item in json.loads(state["replies"])]
+    else:
+        try:
+            replies = engine(settings, inbound) or []
+        except Exception as exc:  # noqa: BLE001 - one bad message must not block the citizen's inbox
+            log.exception("engine failed on %s %s message %s", inbound.channel, inbound.kind, inbound.msg_id)
+            _failed(settings, r, state_key, inbound, exc, apologise=True)
+            return
+        r.hset(state_key, "replies", json.dumps([reply.to_dict() for reply in replies], ensure_ascii=False))
+        r.expire(state_key, ITEM_STATE_TTL_S)
     adapter = get_adapter(inbound.channel, settings)
     if hasattr(adapter, "acknowledge"):
         adapter.acknowledge(inbound)
-    delivery = outbox.deliver(settings, inbound.channel, inbound.user_id, replies or [], reply_to=inbound)
-    outbox.save(settings, delivery, inbound.channel, inbound.user_id, extra_rows=(inbound_row(inbound),))
+    delivery = outbox.deliver(settings, inbound.channel, inbound.user_id, replies, reply_to=inbound)
+    r.hset(state_key, "sent", "sent")
+    try:
+        outbox.save(settings, delivery, inbound.channel, inbound.user_id, extra_rows=(inbound_row(inbound),))
+    except Exception:  # noqa: BLE001 - the replies are out; only their log rows are lost (never a second send)
+        log.exception("message log of %s %s not saved", inbound.channel, inbound.msg_id)
+
+
+ITEM_STATE_TTL_S = 24 * 3600
+RETRY_BACKOFF_S = (2, 5, 15, 30, 60)
+
+
+def _failed(settings: Settings, r, state_key: str, inbound: Inbound, exc: Exception, apologise: bool) -> None:
+    """Retry later while attempts remain; then keep the item as a dead letter and apologise once."""
+    attempts = r.hincrby(state_key, "attempts", 1)
+    r.expire(state_key, ITEM_STATE_TTL_S)
+    if attempts < settings.inbound_max_attempts:
+        raise RetryLater(RETRY_BACKOFF_S[min(attempts, len(RETRY_BACKOFF_S)) - 1])
+    dead_letters.add(settings, inbound, f"{type(exc).__name__}: {exc}", attempts)
+    log.error("%s %s message %s moved to the dead letters after %d attempts", inbound.channel, inbound.kind,
+              inbound.msg_id, attempts)
+    if not apologise:
+        return
+    # The citizen is never left without an answer: one apology, in their language when it is known.
+    delivery = outbox.deliver(settings, inbound.channel, inbound.user_id, [apology(settings, inbound)])
+    try:
+        outbox.save(settings, delivery, inbound.channel, inbound.user_id,
+                    extra_rows=(inbound_row(inbound, error=f"engine: {type(exc).__name__}"),))
+    except Exception:  # noqa: BLE001 - the database may be what failed
+        log.warning("log of the apology to %s %s not saved", inbound.channel, inbound.msg_id)

@@ -10,8 +10,10 @@ of them whose lock has lapsed.
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -59,6 +61,11 @@ if redis.call('EXISTS', KEYS[5]) == 1 then return 0 end
 if redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3]) > 0 then return 1 end
 redis.call('ZREM', KEYS[4], ARGV[2])
 return 0
+"""
+# Push the lock's expiry back, only while it is still ours.
+_RENEW = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 """
 _scripts: dict[tuple[int, str], object] = {}
 _last_sweep = 0.0
@@ -160,6 +167,34 @@ def finish(r: redis.Redis, keys: InboxKeys, token: str) -> bool:
     """Release the lock; True when items wait (and no delayed send holds them)."""
     return bool(_script(r, _FINISH)(keys=[keys.key("lock:inbox"), keys.inbox, keys.processing, DUE, keys.key("hold")],
                                     args=[token, keys.member]))
+
+
+def renew(r: redis.Redis, keys: InboxKeys, token: str, ttl_s: int) -> bool:
+    """Push the inbox lock's expiry back while it is ours; False once it was lost."""
+    return bool(_script(r, _RENEW)(keys=[keys.key("lock:inbox")], args=[token, int(ttl_s * 1000)]))
+
+
+@contextmanager
+def lock_kept(r: redis.Redis, keys: InboxKeys, token: str, ttl_s: int):
+    """Renew the inbox lock every third of its life while the body runs (a slow send or a token refresh must
+    not outlive it, or a second worker would take the citizen's next message out of order)."""
+    stop = threading.Event()
+
+    def keep() -> None:
+        while not stop.wait(ttl_s / 3):
+            try:
+                if not renew(r, keys, token, ttl_s):
+                    return
+            except redis.RedisError:
+                continue  # Redis away for a moment: try again at the next tick
+
+    thread = threading.Thread(target=keep, name=f"lock:{keys.member}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=1)
 
 
 def lock_remaining_s(r: redis.Redis, keys: InboxKeys) -> float:

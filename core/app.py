@@ -6,14 +6,16 @@ import importlib
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from core import redis_owner
 from core.privacy import configure_logging
-from core.production import refuse_unsafe
+from core.production import is_production, refuse_unsafe
 from core.settings import ROOT, Settings
 
 # Feature blueprints, registered when their module exists (each issue adds its own).
 BLUEPRINTS = (
     "core.health:bp",
     "bot.webhooks:bp",
+    "bot.pipeline_api:bp",
     "ivr.views:bp",
     "ivr.sms:bp",
     "ivr.status:bp",
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the web app for `settings` (read from the environment when None)."""
     settings = settings or Settings.from_env()
     refuse_unsafe(settings)  # production never serves with sandbox secrets, an embedded Redis or SQLite
+    if is_production(settings):
+        redis_owner.claim_if_reachable(settings)  # (not in development: tests build apps on Redis that is down)
     configure_logging(settings.log_level, settings)
     # Served from the package, not the working directory: Zalo fetches the contact card's image from here.
     app = Flask("loa", static_folder=str(ROOT / "core" / "static"))

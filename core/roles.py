@@ -47,11 +47,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reports.personal": _WORKERS,        # the report's text, photo, location and reporter
     "reports.work": _WORKERS,            # change a report's status (the citizen is told)
     "simulator.use": _WORKERS,           # talk to the real engine as a citizen
+    # The message pipeline (/api/pipeline): messages whose processing kept failing.
+    "pipeline.read": _WORKERS,           # how many are stuck and why
+    "pipeline.personal": _SUPERVISORS,   # who sent them and what they said
+    "pipeline.replay": _SUPERVISORS,     # hand them to the engine again once the cause is fixed
     # Administration.
     "accounts.manage": _ADMIN,           # create, disable accounts; issue and revoke tokens
     "audit.read": _ADMIN,                # the audit log itself names who saw whom
     "console.settings": _ADMIN,          # on-duty numbers, calling window, quiet hours, rule version
     "retention.read": _ADMIN,            # what the retention job purged
+    "data_requests.work": _SUPERVISORS,  # citizens' "delete my data" requests: see who asked, mark them done
 }
 
 

@@ -54,6 +54,7 @@ class Settings:
     redis_embedded_dir: str = str(VAR / "redis")  # its append-only file lives here
     session_ttl_s: int = 7 * 24 * 3600
     dedupe_ttl_s: int = 3 * 24 * 3600
+    inbound_max_attempts: int = 5  # a message whose processing fails this often goes to the dead letters
     inbox_lock_ttl_s: int = 30  # per-citizen inbox lock; a dead worker's items are picked up after this
     bot_handler: str = "bot.engine.handle"  # dotted path of the engine function the inbound worker calls
     # locale
@@ -100,7 +101,9 @@ class Settings:
     staff_api_token: str = ""  # bootstrap admin bearer token for the staff JSON APIs; empty: none
     staff_lockout_failures: int = 5  # failed sign-ins in a row that lock a staff account
     staff_lockout_minutes: int = 15  # how long such an account stays locked
+    console_signin_per_minute: int = 10  # console sign-in attempts per address per minute (then 429)
     hotline_number: str = "1900 9095"
+    staff_hours: str = "07:30-17:00 Mon-Sat"  # when staff answer hand-offs (local time; bot.staff_hours)
     # one-time codes that prove a typed phone number is the citizen's own (bot.phone_codes)
     otp_ttl_s: int = 600
     otp_max_attempts: int = 5
@@ -139,6 +142,7 @@ class Settings:
             redis_embedded_dir=_str("REDIS_EMBEDDED_DIR", cls.redis_embedded_dir),
             session_ttl_s=_int("SESSION_TTL_S", cls.session_ttl_s),
             dedupe_ttl_s=_int("DEDUPE_TTL_S", cls.dedupe_ttl_s),
+            inbound_max_attempts=_int("INBOUND_MAX_ATTEMPTS", cls.inbound_max_attempts),
             inbox_lock_ttl_s=_int("INBOX_LOCK_TTL_S", cls.inbox_lock_ttl_s),
             bot_handler=_str("BOT_HANDLER", cls.bot_handler),
             default_language=_str("DEFAULT_LANGUAGE", cls.default_language),
@@ -179,7 +183,9 @@ class Settings:
             staff_api_token=_str("STAFF_API_TOKEN", ""),
             staff_lockout_failures=_int("STAFF_LOCKOUT_FAILURES", cls.staff_lockout_failures),
             staff_lockout_minutes=_int("STAFF_LOCKOUT_MINUTES", cls.staff_lockout_minutes),
+            console_signin_per_minute=_int("CONSOLE_SIGNIN_PER_MINUTE", cls.console_signin_per_minute),
             hotline_number=_str("HOTLINE_NUMBER", cls.hotline_number),
+            staff_hours=_str("STAFF_HOURS", cls.staff_hours),
             otp_ttl_s=_int("OTP_TTL_S", cls.otp_ttl_s),
             otp_max_attempts=_int("OTP_MAX_ATTEMPTS", cls.otp_max_attempts),
             otp_max_per_day=_int("OTP_MAX_PER_DAY", cls.otp_max_per_day),

@@ -23,3 +23,12 @@ def boom(settings, inbound: Inbound) -> list[Reply]:
     if inbound.text == "boom":
         raise RuntimeError("engine bug")
     return handle(settings, inbound)
+
+
+def flaky(settings, inbound: Inbound) -> list[Reply]:
+    """Fails the first two times it sees a message (a database that is down for a moment), then echoes."""
+    from core.redis_conn import get_redis
+
+    if get_redis(settings).incr(f"loa:test:flaky:{inbound.msg_id}") <= 2:
+        raise ConnectionError("database unavailable")
+    return handle(settings, inbound)

@@ -8,7 +8,7 @@ from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
-from bot import inbox
+from bot import dead_letters, inbox
 from bot.inbound import drain
 from bot.messages import Inbound
 from core.models import ChannelIdentity, Citizen, MessageLog
@@ -79,12 +79,73 @@ def test_a_refused_message_is_recorded_and_the_next_one_still_goes(env, db):
     assert [m["text"] for m in sandbox_messages(env, "zalo", "z-refused")] == ["echo: two"]
 
 
-def test_an_engine_error_is_logged_apologised_for_and_the_inbox_moves_on(env, db):
-    inbox.accept(env, [_in("zalo", "z-boom", 1, text="boom"), _in("zalo", "z-boom", 2, text="sau")])
-    assert drain(env, "zalo", "z-boom", "tests.bot.echo_handler.boom") == 2
-    assert [m["text"] for m in sandbox_messages(env, "zalo", "z-boom")] == [
+def _drain_until_done(settings, channel: str, user: str, handler: str, rounds: int = 10) -> int:
+    """Drain as the delayed retries would: after each failed attempt the hold is lifted at once (no waiting)."""
+    keys = inbox.InboxKeys(channel, user)
+    r = get_redis(settings)
+    handled = 0
+    for _ in range(rounds):
+        handled += drain(settings, channel, user, handler)
+        if not r.exists(keys.key("hold")):
+            return handled
+        r.delete(keys.key("hold"))
+    raise AssertionError("still held")
+
+
+def test_a_failing_message_is_retried_then_kept_with_one_apology_and_the_inbox_moves_on(env, db):
+    settings = env.with_(inbound_max_attempts=3)
+    inbox.accept(settings, [_in("zalo", "z-boom", 1, text="boom"), _in("zalo", "z-boom", 2, text="sau")])
+    assert drain(settings, "zalo", "z-boom", "tests.bot.echo_handler.boom") == 0  # held for a retry, nothing sent
+    assert sandbox_messages(settings, "zalo", "z-boom") == []
+    assert _drain_until_done(settings, "zalo", "z-boom", "tests.bot.echo_handler.boom") == 2
+    assert [m["text"] for m in sandbox_messages(settings, "zalo", "z-boom")] == [
         "Xin lỗi, hệ thống của chúng tôi vừa gặp sự cố. Vui lòng thử lại, hoặc gõ 'menu'.", "echo: sau"]
     assert _log(db, "z-boom")[0][2:] == ("failed", "engine: RuntimeError")
+    [letter] = dead_letters.listing(settings, personal=True)
+    assert (letter["attempts"], letter["text"], letter["error"]) == (3, "boom", "RuntimeError: engine bug")
+    assert dead_letters.listing(settings, personal=False)[0]["text"] is None
+    # Staff replay it once the bug is fixed: it is answered, and the dead letters are empty again.
+    assert dead_letters.replay(settings, letter["id"])
+    drain(settings, "zalo", "z-boom", ECHO)
+    assert [m["text"] for m in sandbox_messages(settings, "zalo", "z-boom")][-1] == "echo: boom"
+    assert dead_letters.listing(settings, personal=True) == []
+
+
+def test_a_passing_failure_is_retried_without_any_apology(env, db):
+    inbox.accept(env, [_in("telegram", "8100", 1, text="khai bao")])
+    assert _drain_until_done(env, "telegram", "8100", "tests.bot.echo_handler.flaky") == 1
+    assert [m["text"] for m in sandbox_messages(env, "telegram", "8100")] == ["echo: khai bao"]
+    assert dead_letters.listing(env, personal=True) == []
+
+
+def test_an_item_is_never_handled_twice_after_a_worker_dies(env, db):
+    """Replies computed (or sent) before a crash are sent once, without running the engine again."""
+    r = get_redis(env)
+    computed, sent = _in("zalo", "z-crash", 1, text="boom"), _in("zalo", "z-crash", 2, text="boom")
+    # Died after the engine ran: the replies were kept, the engine (which now fails on "boom") is not run again.
+    r.hset(dead_letters.item_state_key(computed), "replies", '[{"text": "echo: computed"}]')
+    # Died after sending, before taking the item off its list: nothing is sent again.
+    r.hset(dead_letters.item_state_key(sent), mapping={"replies": '[{"text": "echo: twice?"}]', "sent": "sent"})
+    inbox.accept(env, [computed, sent])
+    assert drain(env, "zalo", "z-crash", "tests.bot.echo_handler.boom") == 2
+    assert [m["text"] for m in sandbox_messages(env, "zalo", "z-crash")] == ["echo: computed"]
+
+
+def test_the_inbox_lock_is_renewed_while_a_slow_message_is_worked_on(env, db):
+    import threading
+
+    settings = env.with_(inbox_lock_ttl_s=1)
+    keys = inbox.InboxKeys("telegram", "8101")
+    inbox.accept(settings, [_in("telegram", "8101", 1, text="slow 2.5")])
+    worker = threading.Thread(target=drain, args=(settings, "telegram", "8101", ECHO))
+    worker.start()
+    r = get_redis(settings)
+    wait_until(lambda: r.exists(keys.processing), timeout=10)
+    # Past the lock's one-second life the holder still has it: nobody else may take the citizen's next message.
+    threading.Event().wait(1.8)
+    assert inbox.begin(r, keys, 1) is None
+    worker.join(timeout=20)
+    assert [m["text"] for m in sandbox_messages(settings, "telegram", "8101")] == ["echo: slow 2.5"]
 
 
 def test_a_throttled_reply_is_sent_later_and_later_answers_wait_for_it(own_client, env, db, tmp_path):

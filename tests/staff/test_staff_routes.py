@@ -27,6 +27,8 @@ ROUTES = [
     ("post", "/api/curators/questions/999999/resolve", {"label": None}, WORKERS),
     ("get", "/api/curators/training-data", None, WORKERS),
     ("get", "/api/curators/answers", None, ALL),
+    ("get", "/api/pipeline/dead-letters", None, WORKERS),
+    ("post", "/api/pipeline/dead-letters/unknown/replay", None, SUPERVISORS),
 ]
 
 
