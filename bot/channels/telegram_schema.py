@@ -58,6 +58,12 @@ class PhotoSize(Strict):
     file_id: Id
 
 
+class Media(Strict):
+    """A sticker, voice note, audio, animation, document or video: only its file id is kept."""
+
+    file_id: Id
+
+
 class Message(Strict):
     """A message in a chat."""
 
@@ -69,6 +75,13 @@ class Message(Strict):
     contact: Contact | None = None
     location: Location | None = None
     photo: Annotated[list[PhotoSize], Field(max_length=20)] | None = None
+    sticker: Media | None = None
+    voice: Media | None = None
+    audio: Media | None = None
+    animation: Media | None = None  # a GIF; Telegram also fills `document` for it
+    document: Media | None = None
+    video: Media | None = None
+    video_note: Media | None = None
 
 
 class InlineButton(Strict):

@@ -53,9 +53,27 @@ def _from_message(update: Update) -> list[Inbound]:
         # Telegram file URLs carry the bot token, so only the file id is kept.
         inbound.kind, inbound.media_url = "image", f"telegram-file:{biggest.file_id}"
         inbound.text = msg.caption or ""
+    elif media := _media(msg):
+        kind, item = media
+        inbound.kind, inbound.text = kind, msg.caption or ""
+        inbound.extra["media_url"] = f"telegram-file:{item.file_id}"
     else:
-        return []  # stickers, voice notes, documents...: nothing the engine reads
+        return []  # games, polls, dice...: nothing the engine reads
     return [inbound]
+
+
+# Checked in this order: an animation (GIF) also carries a document.
+MEDIA_KINDS = (("sticker", "sticker"), ("animation", "sticker"), ("voice", "voice"), ("audio", "voice"),
+               ("video", "video"), ("video_note", "video"), ("document", "file"))
+
+
+def _media(msg) -> tuple[str, object] | None:
+    """(kind, media) for a sticker, GIF, voice note, audio, video or document the engine answers."""
+    for field, kind in MEDIA_KINDS:
+        item = getattr(msg, field)
+        if item is not None:
+            return kind, item
+    return None
 
 
 def _from_callback(update: Update) -> list[Inbound]:

@@ -84,6 +84,22 @@ def user_send_image(raw: dict) -> list[Inbound]:
     return [inbound]
 
 
+# Media Loa cannot read yet: each becomes an Inbound of its kind so the engine answers instead of staying silent.
+MEDIA_KINDS = {"user_send_sticker": "sticker", "user_send_gif": "sticker", "user_send_audio": "voice",
+               "user_send_file": "file", "user_send_video": "video"}
+
+
+def user_send_media(raw: dict) -> list[Inbound]:
+    """A sticker, GIF, voice note, file or video: its kind, the media url kept aside (not a report photo)."""
+    event = check(UserMessage, raw)
+    inbound = _base(event, MEDIA_KINDS[event.event_name], event.sender.id, event.message.msg_id)
+    inbound.text = event.message.text or ""
+    url = next((a.payload.url for a in event.message.attachments if a.payload and a.payload.url), None)
+    if url:
+        inbound.extra["media_url"] = url
+    return [inbound]
+
+
 def follow(raw: dict) -> list[Inbound]:
     """The citizen followed the OA."""
     event = check(FollowChange, raw)
@@ -134,6 +150,7 @@ READERS = {
     "user_send_text": user_send_text,
     "user_send_location": user_send_location,
     "user_send_image": user_send_image,
+    **{name: user_send_media for name in MEDIA_KINDS},
     "follow": follow,
     "unfollow": unfollow,
     "user_submit_info": user_submit_info,
@@ -151,7 +168,7 @@ def parse_event(body: bytes) -> list[Inbound]:
     envelope = check(Envelope, raw)  # every event, even one we ignore, names its app and time
     reader = READERS.get(envelope.event_name)
     if reader is None:
-        return []  # oa_* echoes, stickers, files, anonymous chats: nothing for the engine
+        return []  # oa_* echoes, links, business cards, anonymous chats: nothing for the engine
     inbounds = reader(raw)
     for inbound in inbounds:
         inbound.extra["event"] = name

@@ -40,8 +40,14 @@ HANDLED = [
     ("seen receipt for two messages", "user_seen_message",
      [dict(kind="seen", user_id=USER, msg_id="e5f7a8b9c0d1e2f3a4b5"),
       dict(kind="seen", user_id=USER, msg_id="e5f7a8b9c0d1e2f3a4b6")]),
+    # Media the engine cannot read still come in, so the citizen gets an answer (never silence).
+    ("sticker", "user_send_sticker", [dict(kind="sticker", msg_id="a7b9c0d1e2f3a4b5c6d7", media_url=None)]),
+    ("GIF", "user_send_gif", [dict(kind="sticker", extra={"media_url": "https://gif-stal.zdn.vn/abc/hello.gif"})]),
+    ("voice note", "user_send_audio", [dict(kind="voice", extra={"media_url": "https://voice-stal.zdn.vn/abc/voice.aac"})]),
+    ("file with a caption", "user_send_file", [dict(kind="file", text="giấy xét nghiệm của tôi", media_url=None)]),
+    ("video", "user_send_video", [dict(kind="video")]),
 ]
-IGNORED = [("our own message echoed", "oa_send_text"), ("sticker", "user_send_sticker")]
+IGNORED = [("our own message echoed", "oa_send_text")]
 MALFORMED = [
     ("truncated JSON", "truncated"),
     ("no event_name", "missing_event_name"),
