@@ -61,7 +61,8 @@ CASES = [
     ("body is a JSON number", lambda: b"42", 400, False),
     ("body is not JSON", lambda: recorded("zalo", "truncated"), 400, False),
     ("event_name is a number", lambda: changed("user_send_text", setting("event_name", 7)), 400, False),
-    ("unknown event, well formed: ignored", lambda: changed("user_send_text", setting("event_name", "user_send_gif")),
+    ("unknown event, well formed: ignored", lambda: changed("user_send_text", setting("event_name",
+                                                                                     "user_send_business_card")),
      200, False),
     ("latitude is words", lambda: changed("user_send_location", setting(
         "message.attachments", [{"type": "location", "payload": {"coordinates": {
