@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bot import faq, identities
+from bot import button_steps, faq, identities
 from bot.alerts import raise_alert
 from bot.flows.base import Flow
 from bot.flows.declaration import DECLARATION, answer_phone, parse_phone
@@ -252,6 +252,15 @@ ROUTES: tuple[tuple[Callable[[Turn], bool], Callable[[Turn], None]], ...] = (
 )
 
 
+def ignore_stale_button(turn: Turn) -> None:
+    """A button pressed for an earlier question (or twice): never taken as the answer to the current one."""
+    turn.say(turn._("That button was for an earlier question."))
+    if turn.session.flow in FLOWS:
+        FLOWS[turn.session.flow].step(turn.session.step).ask(turn)
+    else:
+        show_menu(turn, greeting=False)
+
+
 def _remember_offered(session: ConversationSession, replies: list[Reply]) -> None:
     # SMS and voice answer by number, chat users often type a button's title: remember the last buttons.
     with_buttons = [r for r in replies if r.buttons]
@@ -270,7 +279,11 @@ def _run(settings: Settings, inbound: Inbound, act: Callable[[Turn], None], lang
         session = ConversationSession.load(client, inbound.channel, inbound.user_id)
         session.lang = lang or session.lang or identity.citizen.language
         turn = Turn(settings, db, client, identity, session, inbound)
-        act(turn)
+        if button_steps.untag(turn):
+            act(turn)
+        else:
+            ignore_stale_button(turn)
+        button_steps.tag(turn)
         _remember_offered(session, turn.replies)
         session.save(client, settings.session_ttl_s)
         return turn.replies

@@ -56,7 +56,10 @@ def pressed(settings, channel: str, last: list[Reply], payload: str) -> list[Rep
     """The citizen presses the button with `payload` among the last replies' buttons, as `channel` sends it."""
     buttons = [b for r in last if r.buttons for b in r.buttons] if channel != "sms" else \
         [r for r in last if r.buttons][-1].buttons  # SMS numbers the last list only
-    assert payload in [b.payload for b in buttons], f"{payload} not offered: {[b.payload for b in buttons]}"
+    offered = [b.payload for b in buttons]
+    # Chat buttons carry the step they answer ("/yes@contact", bot.button_steps): press the one offered.
+    payload = next((p for p in offered if p.split("@")[0] == payload), payload)
+    assert payload in offered, f"{payload} not offered: {offered}"
     user = USERS[channel]
     if channel == "zalo":
         return handle(settings, _zalo(user, payload))
@@ -141,3 +144,29 @@ def test_zalo_symptom_presses_toggle_and_the_done_button_is_offered(settings):
     assert {"✓ Sốt", "✓ Ho"} <= {b.title for r in last for b in r.buttons}
     last = pressed(settings, "zalo", last, "/done")
     assert "nguy hiểm" in " ".join(r.text for r in last)
+
+
+@pytest.mark.parametrize("channel", ["telegram", "zalo"])
+def test_a_double_tapped_or_stale_button_is_never_the_answer_to_the_next_question(settings, channel):
+    last = pressed(settings, channel, typed(settings, channel, "khai bao"), "/consent:yes")
+    for text in ("Le Van Tam", "1980", "0912 345 670", "Hac Thanh"):
+        last = typed(settings, channel, text)
+    symptoms = last
+    last = pressed(settings, channel, last, "/done")  # no symptoms: straight to the contact question
+    contact_yes = next(b.payload for r in last for b in r.buttons if b.payload.startswith("/yes"))
+    assert contact_yes == "/yes@contact"
+    last = pressed(settings, channel, last, "/yes")
+    assert "vùng dịch" in " ".join(r.text for r in last)
+    for stale in (contact_yes, "/symptoms:fever@symptoms"):  # a double tap; a button from two questions back
+        inbound = _zalo(USERS["zalo"], stale) if channel == "zalo" else _telegram(USERS["telegram"], data=stale)
+        text = " ".join(r.text for r in handle(settings, inbound))
+        assert "Nút đó dành cho một câu hỏi trước." in text and "vùng dịch" in text  # the current question again
+    assert symptoms  # the symptoms question had offered that button
+    last = pressed(settings, channel, last, "/no")
+    assert "liều" in " ".join(r.text for r in last)
+    typed(settings, channel, "2")
+    typed(settings, channel, "khong")
+    with session_scope(settings.database_url) as db:
+        record = db.scalar(select(Declaration).where(Declaration.channel == channel))
+        assert record.answers["contact"] is True and record.answers["epidemic_area"] is False
+        assert record.answers["symptoms"] == []

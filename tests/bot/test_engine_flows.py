@@ -19,7 +19,7 @@ def say(settings, user, text=None, payload=None, channel="telegram", **extra):
     kind = "button" if payload else extra.pop("kind", "text")
     replies = handle(settings, Inbound(channel=channel, user_id=user, kind=kind, text=text or "", payload=payload,
                                        **extra))
-    if any(b.payload == "/consent:yes" for r in replies for b in r.buttons):
+    if any(b.payload.split("@")[0] == "/consent:yes" for r in replies for b in r.buttons):
         replies = handle(settings, Inbound(channel=channel, user_id=user, kind="button", payload="/consent:yes"))
     return replies
 
