@@ -58,11 +58,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
 
 
-def describe(error: ValidationError) -> str:
-    """'message.text: Input should be a valid string' for the first problem found."""
+def describe(error: ValidationError, data) -> str:
+    """'message.text: Input should be a valid string' for the first problem found in `data`."""
     first = error.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(part) for part in first["loc"] if not str(part).startswith(("function-after", "str", "float")))
-    return f"{where or 'body'}: {first['msg']}"
+    # pydantic's path also names union members and validators ("constrained-str", "Party"): keep only the
+    # steps that exist in the data, and the name of a missing field.
+    parts, node = [], data
+    for i, part in enumerate(first["loc"]):
+        if isinstance(node, dict) and part in node:
+            parts.append(str(part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            parts.append(str(part))
+            node = node[part]
+        elif first["type"] == "missing" and i == len(first["loc"]) - 1:
+            parts.append(str(part))
+    return f"{'.'.join(parts) or 'body'}: {first['msg']}"
 
 
 def check(model: type[M], data) -> M:
@@ -70,4 +81,4 @@ def check(model: type[M], data) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ParseError(describe(exc)) from None
+        raise ParseError(describe(exc, data)) from None
