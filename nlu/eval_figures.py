@@ -49,13 +49,17 @@ def is_long(text: str) -> bool:
     return word_count(text) > LONG_WORDS
 
 
-def figures(texts: list[str], gold: list[str], predicted: list[str], rankings: list) -> dict:
-    """top3 over every question; long_n, long_acc, long_top3 over the questions over LONG_WORDS words."""
+def figures(texts: list[str], gold: list[str], predicted: list[str], rankings: list,
+            confidences: list[float] | None = None, threshold: float = 0.55) -> dict:
+    """top3 over every question; answered: right with at least the bot's confidence threshold (below it the bot
+    asks back); long_n, long_acc, long_top3 over the questions over LONG_WORDS words."""
     hits = [top_n_hit(g, p, r) for g, p, r in zip(gold, predicted, rankings)]
     right = [is_right(g, p) for g, p in zip(gold, predicted)]
+    sure = [c >= threshold for c in confidences] if confidences is not None else [True] * len(right)
     long_idx = [i for i, text in enumerate(texts) if is_long(text)]
     return {
         "top3": sum(hits) / len(hits) if hits else float("nan"),
+        "answered": sum(r and s for r, s in zip(right, sure)) / len(right) if right else float("nan"),
         "long_n": len(long_idx),
         "long_acc": sum(right[i] for i in long_idx) / len(long_idx) if long_idx else float("nan"),
         "long_top3": sum(hits[i] for i in long_idx) / len(long_idx) if long_idx else float("nan"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from core.settings import Settings
 from nlu.client import resolve, text_for_nlu
 from nlu.data import HELD_OUT, data_files, load_examples
 from nlu.eval_figures import figures
@@ -42,7 +43,8 @@ def score(gold: list[str], results: list[NluResult], texts: list[str]) -> dict:
     from sklearn.metrics import precision_recall_fscore_support
 
     pred = [r.intent for r in results]
-    extra = figures(texts, gold, pred, [r.ranking for r in results])
+    extra = figures(texts, gold, pred, [r.ranking for r in results], [r.confidence for r in results],
+                    Settings.from_env().nlu_confidence_threshold)
 
     asked_back = sum(p_ == OUT_OF_SCOPE[1] for p_ in pred)
     pred = [OUT_OF_SCOPE[0] if g == OUT_OF_SCOPE[0] and p in OUT_OF_SCOPE else p for g, p in zip(gold, pred)]
@@ -65,7 +67,7 @@ def report(rasa: dict, fallback: dict) -> None:
     for label, (p, r, f, n) in rasa["per_intent"].items():
         fp, fr, ff, _ = fallback["per_intent"][label]
         print(f"{label:28} {n:4d} | {p:6.2f} {r:5.2f} {f:5.2f} | {fp:6.2f} {fr:5.2f} {ff:5.2f}")
-    for key in ("acc", "macro_f1", "oos_recall", "nodiacritics_acc", "top3", "long_acc", "long_top3"):
+    for key in ("acc", "macro_f1", "oos_recall", "nodiacritics_acc", "top3", "answered", "long_acc", "long_top3"):
         print(f"{key:28}      | {rasa[key]:18.3f} | {fallback[key]:18.3f}")
     print(f"{'answered nlu_fallback':28}      | {rasa['asked_back']:18d} | {fallback['asked_back']:18d}")
     print(f"{'questions over 20 words':28}      | {rasa['long_n']:18d} |")
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     report(rasa, fallback)
     print(f"RESULT rasa_acc={rasa['acc']:.3f} rasa_macro_f1={rasa['macro_f1']:.3f} "
           f"rasa_oos_recall={rasa['oos_recall']:.3f} rasa_nodiacritics_acc={rasa['nodiacritics_acc']:.3f} "
-          f"rasa_top3={rasa['top3']:.3f} rasa_long_n={rasa['long_n']} rasa_long_acc={rasa['long_acc']:.3f} "
+          f"rasa_top3={rasa['top3']:.3f} rasa_answered={rasa['answered']:.3f} rasa_long_n={rasa['long_n']} rasa_long_acc={rasa['long_acc']:.3f} "
           f"rasa_long_top3={rasa['long_top3']:.3f} fallback_acc={fallback['acc']:.3f} "
           f"fallback_top3={fallback['top3']:.3f}")
     return 0

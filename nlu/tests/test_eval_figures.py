@@ -60,8 +60,10 @@ def test_figures_split_long_questions():
                 [("faq/vaccine_types", .4), ("faq/vaccine_eligibility", .3)],
                 [("faq/vaccine_types", .4), ("faq/apps", .3), ("faq/masks", .2), ("faq/vaccine_eligibility", .1)],
                 [("faq/masks", .4), ("faq/quarantine", .3)]]
-    got = figures(texts, gold, predicted, rankings)
-    assert got == {"top3": 0.75, "long_n": 2, "long_acc": 0.5, "long_top3": 1.0}
+    got = figures(texts, gold, predicted, rankings, [0.9, 0.4, 0.4, 0.4], threshold=0.55)
+    assert got == {"top3": 0.75, "answered": 0.25, "long_n": 2, "long_acc": 0.5, "long_top3": 1.0}
+    # right but unsure is asked back, not answered
+    assert figures(texts, gold, predicted, rankings, [0.5, 0.4, 0.4, 0.4], threshold=0.55)["answered"] == 0.0
 
 
 @pytest.fixture()
@@ -86,4 +88,5 @@ def test_evaluate_prints_top3_and_long_figures(standin, tmp_path: Path, capsys):
     fields = dict(pair.split("=") for pair in result.split()[1:])
     assert fields["rasa_acc"] == "0.250"
     assert fields["rasa_top3"] == "0.750"
+    assert fields["rasa_answered"] == "0.250"  # quarantine at 0.9 * 0.8 = 0.72, over the 0.55 threshold
     assert (fields["rasa_long_n"], fields["rasa_long_acc"], fields["rasa_long_top3"]) == ("2", "0.500", "0.500")
