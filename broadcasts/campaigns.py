@@ -12,13 +12,14 @@ import importlib
 import logging
 from datetime import datetime
 
-from rq import Queue
+from rq import Queue, Retry
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from broadcasts.models import FINAL_STATES, Campaign, Delivery
 from broadcasts.validation import clean
 from core import audit, clock, roles
+from core.db import session_scope
 from core.models import utcnow
 from core.redis_conn import get_redis
 from core.settings import Settings
@@ -118,7 +119,7 @@ def reject(session: Session, actor, campaign_id: int, reason: str = "") -> Campa
     campaign = get(session, campaign_id, lock=True)
     _expect(campaign, "send back", "awaiting_approval", "scheduled")
     campaign.state = "draft"
-    campaign.approved_by_id = campaign.second_approved_by_id = None
+    campaign.approved_by_id = campaign.second_approved_by_id = campaign.started_at = None
     _audit(session, actor, "reject", campaign, reason=reason[:500])
     return campaign
 
@@ -135,10 +136,15 @@ def schedule(session: Session, actor, campaign_id: int, when: datetime | None) -
 def launch(session: Session, settings: Settings, actor, campaign_id: int) -> Campaign:
     """Start an approved campaign now, or at its scheduled time (an RQ job then calls `start_due`).
 
-    The caller commits; the dispatch hook runs after that commit (see `after_commit`).
+    Starting sets `started_at` and hands the campaign to a job that plans its rows; dispatch makes it
+    "running" once they are planned, so nothing sees a running campaign without rows (it would look
+    finished). Until then the campaign is "scheduled" with `started_at` set: launching, once only.
+    The caller commits, then runs the session's dispatch hooks (`after_commit`).
     """
     campaign = get(session, campaign_id, lock=True)
     _expect(campaign, "launch", "scheduled")
+    if campaign.started_at is not None:
+        raise CampaignError("wrong_state", "this campaign is already being launched")
     now = clock.now(settings)
     when = clock.as_utc(campaign.scheduled_at)
     if when is not None and when > now:
@@ -152,26 +158,28 @@ def launch(session: Session, settings: Settings, actor, campaign_id: int) -> Cam
 
 
 def _start(session: Session, campaign: Campaign, now: datetime) -> None:
-    campaign.state = "running"
     campaign.started_at = now
     session.info.setdefault("dispatch_hooks", []).append(("launch", campaign.id))
+
+
+def launching(campaign: Campaign) -> bool:
+    """Launched, its rows not yet planned (the API shows it as "launching")."""
+    return campaign.state == "scheduled" and campaign.started_at is not None
 
 
 def start_due(campaign_id: int) -> bool:
     """RQ job at a launched campaign's scheduled time: start it if it is still scheduled and due."""
     settings = Settings.from_env()
-    from core.db import session_scope  # here: a job runs in a worker with its own sessions
-
     with session_scope(settings.database_url) as session:
         campaign = get(session, campaign_id, lock=True)
         when = clock.as_utc(campaign.scheduled_at)
         now = clock.now(settings)
-        if campaign.state != "scheduled" or (when is not None and when > now):
-            return False  # cancelled, sent back, or rescheduled (and launched again) meanwhile
+        if campaign.state != "scheduled" or campaign.started_at is not None or (when is not None and when > now):
+            return False  # cancelled, sent back, already started, or rescheduled (and launched again) meanwhile
         _start(session, campaign, now)
         _audit(session, "scheduler", "start", campaign)
         hooks = session.info.pop("dispatch_hooks", [])
-    run_hooks(settings, hooks)
+    run_hooks(settings, hooks, inline=True)  # already in a job
     return True
 
 
@@ -210,12 +218,23 @@ def cancel(session: Session, actor, campaign_id: int, reason: str = "") -> Campa
     return campaign
 
 
-def run_hooks(settings: Settings, hooks: list[tuple[str, int]]) -> None:
-    """Tell DISPATCH (broadcasts.dispatch.launch/resume/cancel(settings, id)) after the state is committed."""
+def run_hooks(settings: Settings, hooks: list[tuple[str, int]], inline: bool = False) -> None:
+    """Tell DISPATCH (broadcasts.dispatch.launch/resume/cancel(settings, id)) after the state is committed.
+
+    A launch plans every recipient (seconds for a province), so outside a job it goes to the
+    "broadcasts" queue rather than holding the staff member's HTTP request.
+    """
     if not hooks:
         return
+    if not inline and any(name == "launch" for name, _ in hooks):
+        queue = Queue("broadcasts", connection=get_redis(settings))
+        for name, campaign_id in hooks:
+            if name == "launch":
+                queue.enqueue("broadcasts.campaigns.dispatch_launch", campaign_id, retry=Retry(max=3, interval=[5, 30, 120]),
+                              job_timeout=1800)
+        hooks = [hook for hook in hooks if hook[0] != "launch"]
     try:
-        # Imported when used: dispatch imports this module (states), so a top-level import would be a cycle.
+        # Imported when used: the sending side (aiohttp, async Redis) loads only where a move needs it.
         dispatch = importlib.import_module("broadcasts.dispatch")
     except ModuleNotFoundError as exc:
         if exc.name != "broadcasts.dispatch":
@@ -226,6 +245,16 @@ def run_hooks(settings: Settings, hooks: list[tuple[str, int]]) -> None:
         hook = getattr(dispatch, name, None)
         if hook is not None:
             hook(settings, campaign_id)
+
+
+def dispatch_launch(campaign_id: int) -> bool:
+    """RQ job: hand a launched campaign to dispatch (plan its rows, mark it running, enqueue its chunks)."""
+    settings = Settings.from_env()
+    with session_scope(settings.database_url) as session:
+        if not launching(get(session, campaign_id)):
+            return False  # cancelled or sent back before its rows were planned, or already handed over
+    run_hooks(settings, [("launch", campaign_id)], inline=True)
+    return True
 
 
 def after_commit(session: Session, settings: Settings) -> None:

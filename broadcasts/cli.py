@@ -57,7 +57,8 @@ def read_campaign_file(path: str) -> dict:
 
 def _summary(campaign: dict) -> str:
     approvals = ", ".join(n for n in (campaign.get("approved_by_name"), campaign.get("second_approved_by_name")) if n)
-    return (f"#{campaign['id']} {campaign['state']:<17} {campaign['title']}"
+    state = "launching" if campaign.get("launching") else campaign["state"]
+    return (f"#{campaign['id']} {state:<17} {campaign['title']}"
             + (f"  (approved by {approvals})" if approvals else "")
             + (f"  at {campaign['scheduled_at']}" if campaign.get("scheduled_at") else ""))
 

@@ -22,6 +22,7 @@ def _json(value):
 def campaign_dict(session: Session, campaign: Campaign) -> dict:
     """Every field of the campaign, with the names of its author and approvers."""
     out = {name: _json(getattr(campaign, name)) for name in FIELDS}
+    out["launching"] = campaign.state == "scheduled" and campaign.started_at is not None  # rows being planned
     ids = {campaign.author_id, campaign.approved_by_id, campaign.second_approved_by_id} - {None}
     names = dict(session.execute(select(StaffAccount.id, StaffAccount.name).where(StaffAccount.id.in_(ids))).all()) \
         if ids else {}

@@ -93,8 +93,8 @@ def parse_when(raw, errors: dict) -> datetime | None:
     return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def clean(data: dict, settings: Settings, partial: bool = False) -> dict:
-    """The campaign fields from `data` checked and normalised; raises Invalid. `partial`: only the given keys."""
+def clean(data: dict, settings: Settings) -> dict:
+    """The campaign fields from `data` checked and normalised; raises Invalid naming each bad field."""
     errors: dict[str, str] = {}
     unknown = sorted(set(data) - set(EDITABLE))
     if unknown:
@@ -113,9 +113,6 @@ def clean(data: dict, settings: Settings, partial: bool = False) -> dict:
     }
     if out["link"] and not out["link"].startswith(("https://", "http://")):
         errors["link"] = "an http(s) address"
-    if partial:
-        errors = {k: v for k, v in errors.items() if k.split(".")[0].split("[")[0] in data or k == "fields"}
-        out = {k: v for k, v in out.items() if k in data}
     if errors:
         raise Invalid(errors)
     return out

@@ -3,10 +3,12 @@ cancel, every move audited; edits only in draft; route x role."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from broadcasts.models import Campaign, Delivery
 from core.staff_models import AuditEntry
+from core.testing import wait_until
+from tests.broadcasts.dispatch_helpers import dispatch_worker  # noqa: F401  (fixture)
 
 DRAFT = {"title": "Tiêm chủng", "body_vi": "Tiêm vắc xin tại trạm y tế xã.", "body_en": "Vaccination at the commune clinic.",
          "buttons": [{"payload": "/declare"}, {"payload": "/faq:vaccination", "title_vi": "Hỏi về vắc xin"}],
@@ -24,6 +26,11 @@ def call(client, staff, redis_client):
     return _call
 
 
+def _planned(db, campaign_id):
+    with db() as session:
+        return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.campaign_id == campaign_id))
+
+
 def _audit_actions(db, campaign_id):
     with db() as session:
         rows = session.execute(select(AuditEntry.action, AuditEntry.actor_name).where(
@@ -31,7 +38,7 @@ def _audit_actions(db, campaign_id):
     return [tuple(r) for r in rows]
 
 
-def test_a_campaign_from_draft_to_cancelled_with_four_eyes_and_audit(call, db, people):
+def test_a_campaign_from_draft_to_cancelled_with_four_eyes_and_audit(call, db, people, dispatch_worker):
     people.add()
     people.add(channels=("telegram",), language="en")
     people.session.commit()
@@ -59,10 +66,11 @@ def test_a_campaign_from_draft_to_cancelled_with_four_eyes_and_audit(call, db, p
     assert approved.json["approved_by_name"] == "sam"
 
     launched = call("oscar", "post", f"/{cid}/launch")
-    assert launched.status_code == 200 and launched.json["state"] == "running"
-    with db() as session:
-        assert session.get(Campaign, cid).planned_count == 2  # dispatch planned the rows on launch
-        assert len(session.execute(select(Delivery.id).where(Delivery.campaign_id == cid)).all()) == 2
+    assert launched.status_code == 200 and launched.json["state"] == "scheduled" and launched.json["launching"]
+    assert call("olga", "post", f"/{cid}/launch").status_code == 409  # once only
+    # The launch job (on the broadcasts queue, not in the request) has dispatch plan the rows, then run.
+    wait_until(lambda: call("vic", "get", f"/{cid}").json["state"] == "running", timeout=30, interval=0.1)
+    assert _planned(db, cid) == 2
     assert call("oscar", "post", f"/{cid}/pause", json={"reason": "wrong link"}).json["state"] == "paused"
     assert call("oscar", "post", f"/{cid}/pause").status_code == 409
     assert call("oscar", "post", f"/{cid}/resume").json["state"] == "running"

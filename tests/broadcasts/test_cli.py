@@ -46,7 +46,7 @@ def test_a_campaign_from_a_file_to_finished(cli, db, tmp_path, redis_client, san
     assert status == 1 and "403" in err  # operators approve nothing, and never their own campaign
     assert "awaiting_approval" in cli("sam", "approve", cid)[1]
     assert "scheduled" in cli("sue", "approve", cid)[1]
-    assert "running" in cli("olga", "launch", cid)[1]
+    assert "launching" in cli("olga", "launch", cid)[1]
 
     status, out, _ = cli("vic", "watch", cid, "--interval", "0.2")
     assert status == 0
