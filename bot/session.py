@@ -22,6 +22,9 @@ class ConversationSession:
     misses: int = 0  # consecutive questions the NLU could not place
     offered: list = field(default_factory=list)  # payloads of the last buttons (SMS/voice answer by number)
     offered_titles: dict = field(default_factory=dict)  # folded title -> payload (a typed "Có" is a button)
+    told: list = field(default_factory=list)  # answers already given in full ("tracing"): the next time, shorter
+    handoff: int | None = None  # the open hand-off the citizen's messages join (bot.handoff_talk)
+    handoff_ack_at: float | None = None  # when the bot last said "added to your request" (then it stays quiet)
 
     @staticmethod
     def key(channel: str, user_id: str) -> str:

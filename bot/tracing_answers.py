@@ -8,6 +8,7 @@ from bot import phone_codes
 from bot.flows.declaration import parse_phone
 from bot.identities import link_phone, vouched_phone
 from bot.phones import national
+from bot.service import service_name
 from bot.turn import Turn
 from core.i18n import N_, format_datetime
 
@@ -45,15 +46,18 @@ def pasted_number(text: str) -> str | None:
 def _verdict(turn: Turn, number: str) -> str:
     from ivr.lookup import is_our_number  # the caller ids and hotline are the voice front end's
 
+    service = service_name(turn.settings, turn.lang)
     if is_our_number(turn.settings, number):
-        return turn._("%(number)s is one of Loa's numbers: a call from it is genuine.", number=number)
-    return turn._("%(number)s is not one of Loa's numbers. Be careful: do not pay or share codes, and report it if they asked.",
-                  number=number)
+        return turn._("Yes: %(number)s is a number of %(service)s, so a call from it is genuine.", number=number,
+                      service=service)
+    return turn._("%(number)s is not a number of %(service)s. Be careful: do not pay or share codes, and report it if they asked.",
+                  number=number, service=service)
 
 
 def _genuine(turn: Turn) -> str:
-    return turn._("Loa's tracing calls come only from %(number)s and the hotline %(hotline)s. Health staff never ask for money, bank details or OTP codes.",
-                  number=national(turn.settings.twilio_from_number), hotline=turn.settings.hotline_number)
+    return turn._("The tracing calls of %(service)s come only from %(number)s and the hotline %(hotline)s. Health staff never ask for money, bank details or OTP codes.",
+                  service=service_name(turn.settings, turn.lang), number=national(turn.settings.twilio_from_number),
+                  hotline=turn.settings.hotline_number)
 
 
 def answer_tracing(turn: Turn, verify: bool = False, from_question: bool = True) -> None:
@@ -61,6 +65,7 @@ def answer_tracing(turn: Turn, verify: bool = False, from_question: bool = True)
 
     A question about a given number ("is 0283... yours?") first gets a verdict on that number."""
     number = asked_number(turn.text) if verify and from_question else None
+    ours = bool(number) and _is_ours(turn, number)
     if number:
         turn.say(_verdict(turn, number))
     if not turn.citizen.phone:
@@ -69,17 +74,39 @@ def answer_tracing(turn: Turn, verify: bool = False, from_question: bool = True)
         LINK_PHONE.start(turn, {"verify": verify})
         return
     calls = _calls(turn)
+    told_before = "tracing" in turn.session.told
+    turn.session.told = sorted({*turn.session.told, "tracing"})
     if calls:
-        lines = [turn._("Yes, this was a genuine call from the provincial tracing centre.")]
-        for call in calls[:3]:
-            lines.append(turn._("On %(when)s we called you because %(why)s.",
-                                when=format_datetime(call.when, turn.lang),
-                                why=turn._(WHY.get(call.classification, WHY["F1"]))))
-        lines.append(turn._("You can do the health check now: type 'khai bao'."))
+        reasons = [turn._("On %(when)s we called you because %(why)s.", when=format_datetime(call.when, turn.lang),
+                          why=turn._(WHY.get(call.classification, WHY["F1"]))) for call in calls[:3]]
+        if told_before:
+            # Asked again: the facts in one line, and what else can be done, not the same block word for word.
+            turn.say(turn._("As I said, the call was genuine.") + " " + " ".join(reasons) + "\n"
+                     + turn._("If you want to know more about it, a member of staff can answer you."),
+                     [(turn._("Health declaration"), "/declare"), (turn._("Talk to staff"), "/staff")])
+            return
+        lines = [turn._("Yes, this was a genuine call from the provincial tracing centre."), *reasons,
+                 turn._("We never tell anyone who the confirmed case is."),
+                 turn._("You can do the health check now: type 'khai bao'.")]
         turn.say("\n".join(lines), [(turn._("Health declaration"), "/declare")])
+    elif ours:
+        # The number that called is ours, so the call was genuine: it was about someone else's number (a family
+        # member's phone, a number given by the case) or it is not in our records yet. Never "it may be a scam".
+        turn.say(turn._("We find no call to your own number: the call may have been about another number, for example a family member's. If you are unsure what it was about, call the hotline %(hotline)s.",
+                        hotline=turn.settings.hotline_number),
+                 [(turn._("Health declaration"), "/declare"), (turn._("Talk to staff"), "/staff")])
+    elif told_before:
+        turn.say(turn._("As I said, we have no record of calling your number. If someone asks you for money or codes, it is a scam."),
+                 [(turn._("Report something"), "/report"), (turn._("Talk to staff"), "/staff")])
     else:
         turn.say(turn._("We have no record of calling your number. If someone claimed to be from the health authorities, it may be a scam: do not pay or share codes, and report it.")
                  + "\n" + _genuine(turn), [(turn._("Report something"), "/report")])
+
+
+def _is_ours(turn: Turn, number: str) -> bool:
+    from ivr.lookup import is_our_number  # the caller ids and hotline are the voice front end's
+
+    return is_our_number(turn.settings, number)
 
 
 def ask_phone_to_check(turn: Turn) -> None:

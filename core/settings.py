@@ -79,7 +79,7 @@ class Settings:
     # Twilio
     twilio_account_sid: str = "AC00000000000000000000000000000000"
     twilio_auth_token: str = "sandbox-twilio-auth-token"
-    twilio_from_number: str = "+842836000115"
+    twilio_from_number: str = "+842373600115"
     twilio_api_base: str = "http://127.0.0.1:8099/twilio"
     # NLU
     nlu_url: str = "http://127.0.0.1:5005"
@@ -103,6 +103,7 @@ class Settings:
     staff_lockout_minutes: int = 15  # how long such an account stays locked
     console_signin_per_minute: int = 10  # console sign-in attempts per address per minute (then 429)
     hotline_number: str = "1900 9095"
+    service_name: str = ""  # what citizens call the service; empty: "Tổng đài phòng chống dịch <province>"
     staff_hours: str = "07:30-17:00 Mon-Sat"  # when staff answer hand-offs (local time; bot.staff_hours)
     # one-time codes that prove a typed phone number is the citizen's own (bot.phone_codes)
     otp_ttl_s: int = 600
@@ -185,6 +186,7 @@ class Settings:
             staff_lockout_minutes=_int("STAFF_LOCKOUT_MINUTES", cls.staff_lockout_minutes),
             console_signin_per_minute=_int("CONSOLE_SIGNIN_PER_MINUTE", cls.console_signin_per_minute),
             hotline_number=_str("HOTLINE_NUMBER", cls.hotline_number),
+            service_name=_str("SERVICE_NAME", ""),
             staff_hours=_str("STAFF_HOURS", cls.staff_hours),
             otp_ttl_s=_int("OTP_TTL_S", cls.otp_ttl_s),
             otp_max_attempts=_int("OTP_MAX_ATTEMPTS", cls.otp_max_attempts),

@@ -37,7 +37,7 @@ def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_
 def test_waiting_for_the_number_to_check_never_traps_the_citizen(settings, message, expected, flow_after):
     user = f"leave-link-{abs(hash(str(message)))}"
     first = run(settings, user, [(("p", "/tracing"), "chia sẻ số điện thoại")])
-    assert "028 3600 0115" in "\n".join(r.text for r in say(settings, user + "-v", payload="/tracing"))
+    assert "0237 3600 115" in "\n".join(r.text for r in say(settings, user + "-v", payload="/tracing"))
     assert first
     run(settings, user, [(message, expected)])
     assert session_state(settings, "telegram", user) == flow_after

@@ -69,7 +69,7 @@ def _called(db, phone: str, classification: str) -> None:
         session.add(contact)
         session.flush()
         session.add(CallAttempt(contact_id=contact.id, attempt_no=1, purpose="tracing", to_phone=phone,
-                                from_number="+842836000115", status="completed", outcome="reached",
+                                from_number="+842373600115", status="completed", outcome="reached",
                                 started_at=datetime(2026, 11, 20, 2, 30, tzinfo=timezone.utc)))
         session.commit()
 

@@ -91,7 +91,7 @@ def post(web, settings, db, redis_client):
 
 def sms(body: str, sid: str = "SM" + "a" * 32, sender: str = CITIZEN) -> dict:
     return {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC" + "0" * 32, "From": sender,
-            "To": "+842836000115", "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01"}
+            "To": "+842373600115", "Body": body, "NumMedia": "0", "ApiVersion": "2010-04-01"}
 
 
 def queued(redis_client, phone: str = CITIZEN) -> list:
@@ -147,14 +147,14 @@ def test_a_21610_status_records_the_opt_out(post, db):
     from ivr.models import OptOut
 
     params = {"MessageSid": "SM" + "9" * 32, "MessageStatus": "failed", "ErrorCode": "21610",
-              "To": CITIZEN, "From": "+842836000115"}
+              "To": CITIZEN, "From": "+842373600115"}
     assert post("/webhooks/sms/status", params).status_code == 200
     with db() as session:
         assert session.scalars(select(OptOut.channel)).all() == ["sms"]
 
 
 def test_delivered_status_is_queued_as_a_receipt(post, redis_client):
-    params = {"MessageSid": "SM" + "8" * 32, "MessageStatus": "delivered", "To": CITIZEN, "From": "+842836000115"}
+    params = {"MessageSid": "SM" + "8" * 32, "MessageStatus": "delivered", "To": CITIZEN, "From": "+842373600115"}
     assert post("/webhooks/sms/status", params).status_code == 200
     waiting = redis_client.lrange(f"loa:inbox:sms:{CITIZEN}", 0, -1)
     # Either still waiting in the inbox, or already taken by the running worker (same atomic step as the push).

@@ -40,7 +40,7 @@ SCENARIOS = [
     ("record", {"/ivr/answer": R('<Say>Nói sau tiếng bíp</Say><Record maxLength="30" action="/ivr/rec"/>'),
                 "/ivr/rec": R("<Hangup/>")},
      {}, ["say", "record", "hangup"], {"/ivr/rec": {"RecordingDuration": "3"}}, "hangup"),
-    ("dial-with-action", {"/ivr/answer": R('<Dial action="/ivr/after" callerId="+842836000115">'
+    ("dial-with-action", {"/ivr/answer": R('<Dial action="/ivr/after" callerId="+842373600115">'
                                            '<Number>+842373000115</Number></Dial>'), "/ivr/after": R("")},
      {"dial_status": "busy"}, ["dial"], {"/ivr/after": {"DialCallStatus": "busy"}}, "end_of_document"),
     ("dial-without-action-goes-on", {"/ivr/answer": R("<Dial>+842373000115</Dial><Say>Sau</Say>")},
