@@ -11,10 +11,15 @@ database on purpose (the test fixtures do the same for their run's database).
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
+from pathlib import Path
 
 import redis
 from sqlalchemy.engine import URL, make_url
+
+from core.redis_conn import get_redis
+from core.settings import Settings
 
 OWNER_KEY = "loa:owner"
 
@@ -27,8 +32,6 @@ def fingerprint(database_url: str) -> str:
     """sha256 of the database URL without its password (a rotated password is still the same database)."""
     url = make_url(database_url)
     if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
-        from pathlib import Path
-
         url = url.set(database=str(Path(url.database).resolve()))
     # URL.set(password=None) keeps the password: build the URL again without it (and without the driver).
     plain = URL.create(url.get_backend_name(), username=url.username, host=url.host, port=url.port,
@@ -51,6 +54,15 @@ def claim(client: redis.Redis, database_url: str) -> str:
     return ours
 
 
+def claim_if_reachable(settings) -> None:
+    """`claim` for a web process: refuse another database's Redis, but boot while Redis is away (/healthz
+    says 503 until it is back; workers and core.run check again when they start)."""
+    try:
+        claim(get_redis(settings), settings.database_url)
+    except redis.ConnectionError as exc:
+        logging.getLogger(__name__).warning("could not check loa:owner at start: %s", exc)
+
+
 def assign(client: redis.Redis, database_url: str) -> str:
     """Give the Redis to `database_url`, whoever owned it before."""
     ours = fingerprint(database_url)
@@ -60,9 +72,6 @@ def assign(client: redis.Redis, database_url: str) -> str:
 
 def main(argv: list[str]) -> int:
     """`python -m core.redis_owner assign|show`: give the Redis to DATABASE_URL, or show who owns it."""
-    from core.redis_conn import get_redis
-    from core.settings import Settings
-
     settings = Settings.from_env()
     client = get_redis(settings)
     if argv[:1] == ["assign"]:

@@ -129,3 +129,20 @@ def test_a_rotated_password_is_the_same_database():
     assert one == redis_owner.fingerprint("postgresql+psycopg://loa:second@db.internal:5432/loa")
     assert one == redis_owner.fingerprint("postgresql://loa@db.internal:5432/loa")
     assert one != redis_owner.fingerprint("postgresql+psycopg://loa:first@db.internal:5432/other")
+
+
+def test_a_production_web_app_refuses_another_databases_redis(tmp_path):
+    from core.app import create_app
+    from tests.ops.test_production import real
+
+    port = free_port()
+    url, proc = embedded_redis.start(port, tmp_path / "redis")
+    try:
+        redis_owner.assign(redis.Redis.from_url(url), "postgresql+psycopg://loa@db.internal/other")
+        with pytest.raises(redis_owner.RedisOwnedElsewhere):
+            create_app(real(redis_url=url, staff_api_token="s" * 40))
+        create_app(real(redis_url=url, database_url="postgresql+psycopg://loa@db.internal/other"))
+    finally:
+        embedded_redis.stop(proc)
+    # Redis away at boot: the app still starts (health says 503 until it is back).
+    create_app(real(redis_url=f"redis://127.0.0.1:{free_port()}/0"))
