@@ -1,0 +1,19 @@
+"""The console blueprint with every page registered (core.app lists "console.views:bp")."""
+from __future__ import annotations
+
+from console.blueprint import bp
+from console import (  # noqa: F401  (each module adds its routes to bp)
+    admin_pages,
+    alert_pages,
+    assets,
+    context,
+    auth,
+    campaign_pages,
+    declaration_pages,
+    question_pages,
+    simulator_pages,
+    today,
+    tracing_pages,
+)
+
+__all__ = ["bp"]
