@@ -62,6 +62,7 @@ class Answer:
     authority: str
     valid_until: date
     expired: bool
+    updated: date | None = None  # when the text was last checked against its source ("cập nhật dd/mm/yyyy")
 
 
 @lru_cache(maxsize=1)
@@ -92,8 +93,11 @@ def get_answer(topic: str, lang: str, hotline: str = "", today: date | None = No
     if isinstance(valid_until, str):
         valid_until = date.fromisoformat(valid_until)
     expired = valid_until is None or valid_until < (today or date.today())
+    updated = entry.get("updated")
+    if isinstance(updated, str):
+        updated = date.fromisoformat(updated)
     return Answer(topic, text, entry.get("source", ""), authority_in(lang, entry.get("authority", "")), valid_until,
-                  expired)
+                  expired, updated)
 
 
 def title(topic: str, lang: str) -> str:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from bot import faq
+from bot import faq, quarantine_rules
 from bot.turn import Turn
 from core import clock
-from core.i18n import N_
+from core.i18n import N_, format_date
 
 log = logging.getLogger(__name__)
 INTENT_TITLES = {
@@ -57,18 +57,31 @@ def answer_faq(turn: Turn, topic: str, result=None) -> None:
                         hotline=turn.settings.hotline_number))
         return
     source = turn._("Source: %(source)s (%(authority)s).", source=answer.source, authority=answer.authority)
+    if answer.updated:
+        source += " " + turn._("Updated %(date)s.", date=format_date(answer.updated, turn.lang))
+    if topic in quarantine_rules.TOPICS:
+        turn.session.told = sorted({*turn.session.told, "quarantine"})
+        direct = quarantine_rules.direct_answer(turn)
+        if direct:
+            # The citizen said who they are: the rule for them, not the general text (which is about F0).
+            turn.say(f"{direct}\n\n{source}")
+            return
     turn.say(f"{answer.text}\n\n{source}")
 
 
 def ask_back(turn: Turn, result) -> None:
-    """Low confidence: offer the three likeliest topics; the second miss in a row goes to staff."""
-    from bot.engine import hand_over
+    """Low confidence: offer the three likeliest topics; the second miss in a row gets the menu with examples of
+    questions to rephrase, and a button to ask a person (a citizen is never handed to staff without asking)."""
+    from bot.menu import show_menu
 
     record_question(turn, "low_confidence", result)
     turn.session.misses += 1
     if turn.session.misses >= 2:
         turn.session.misses = 0
-        hand_over(turn, reason="nlu_miss")
+        show_menu(turn, greeting=False, intro=turn._(
+            "Sorry, I still did not understand. Try asking in a few words, for example:\n"
+            "- How many days of quarantine for F1?\n- I want to make a health declaration\n"
+            "- Someone called me about tracing: is it genuine?\nOr choose below; to ask a person, press 'Talk to staff'."))
         return
     buttons = []
     for intent, _confidence in (getattr(result, "ranking", None) or []):
