@@ -96,6 +96,7 @@ class Settings:
     max_call_attempts: int = 4
     f1_followup_days: int = 7
     quarantine_days_f1: int = 7
+    quarantine_days_f1_vaccinated: int = 5  # an F1 with all vaccine doses (Quyết định 218/QĐ-BYT, 27/01/2022)
     quarantine_days_f2: int = 0
     quarantine_days_returnee: int = 0
     staff_api_token: str = ""  # bootstrap admin bearer token for the staff JSON APIs; empty: none
@@ -179,6 +180,7 @@ class Settings:
             max_call_attempts=_int("MAX_CALL_ATTEMPTS", cls.max_call_attempts),
             f1_followup_days=_int("F1_FOLLOWUP_DAYS", cls.f1_followup_days),
             quarantine_days_f1=_int("QUARANTINE_DAYS_F1", cls.quarantine_days_f1),
+            quarantine_days_f1_vaccinated=_int("QUARANTINE_DAYS_F1_VACCINATED", cls.quarantine_days_f1_vaccinated),
             quarantine_days_f2=_int("QUARANTINE_DAYS_F2", cls.quarantine_days_f2),
             quarantine_days_returnee=_int("QUARANTINE_DAYS_RETURNEE", cls.quarantine_days_returnee),
             staff_api_token=_str("STAFF_API_TOKEN", ""),
