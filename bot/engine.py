@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bot import button_steps, faq, identities
-from bot.alerts import raise_alert
+from bot import button_steps, faq, handoff_talk, identities, quarantine_rules
 from bot.flows.base import Flow
 from bot.flows.declaration import DECLARATION, answer_phone, parse_phone
 from bot.identities import vouched_phone
@@ -16,8 +15,12 @@ from bot.flows.household import HOUSEHOLD
 from bot.flows.report import REPORT, guess_category, start_with_photo
 from bot.flows.subscription import SUBSCRIBE, unsubscribe
 from bot.data_requests import request_deletion, wants_deletion
-from bot.menu import (BACK_WORDS, CANCEL_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked, language_named,
-                      show_menu)
+from bot.handoff_talk import hand_over
+from bot.language_guess import first_message_language, switched_to
+from bot.leaving import ask_for_staff, leave_flow, stop
+from bot.media_replies import answer_media, is_media
+from bot.menu import (BACK_WORDS, CANCEL_WORDS, CONTINUE_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked,
+                      language_named, show_menu, wants_staff, wants_to_stop)
 from bot.messages import Button, Inbound, Reply
 from bot.session import ConversationSession
 from bot.text import clean, fold
@@ -31,17 +34,6 @@ from core.redis_conn import get_redis
 from core.settings import Settings
 
 FLOWS: dict[str, Flow] = {f.name: f for f in (DECLARATION, HOUSEHOLD, REPORT, SUBSCRIBE, LINK_PHONE)}
-# Only a declaration is long enough to come back to; leaving a one-question flow for the menu ends it,
-# so it never takes the place of a declaration set aside earlier.
-RESUMABLE = {"declaration"}
-
-
-def leave_flow(turn: Turn) -> None:
-    """Set a declaration aside for 'continue'; end any other flow."""
-    if turn.session.flow in RESUMABLE:
-        turn.session.pause()
-    else:
-        turn.session.end()
 
 
 # --- the routes: (test, action), first match wins -----------------------------------------------
@@ -95,6 +87,12 @@ def go_back(turn: Turn) -> None:
         FLOWS[turn.session.flow].step(turn.session.step).ask(turn)
 
 
+def resume_typed(turn: Turn) -> None:
+    """"tiep tuc" typed after stopping: the declaration set aside, where it was left."""
+    turn.inbound.payload = "/continue"
+    run_command(turn)
+
+
 def menu(turn: Turn) -> None:
     """Leave the flow (a declaration can be continued later) and show the menu."""
     leave_flow(turn)
@@ -131,12 +129,21 @@ def switch_to_named_language(turn: Turn) -> None:
     switch_language(turn)
 
 
-def hand_over(turn: Turn, reason: str = "asked") -> None:
-    """Pass the conversation to staff: an alert with the context, and a promise to the citizen."""
-    raise_alert(turn.db, turn.redis, "handoff", "normal", f"citizen asks for staff ({reason})",
-                citizen_id=turn.citizen.id,
-                details={"channel": turn.channel, "reason": reason, "last_text": turn.text[:500]})
-    turn.say(turn._("I have passed your message to our staff; they will reply here during working hours. For emergencies call 115."))
+def talk_in_handoff(turn: Turn) -> None:
+    """While a hand-off is open the citizen talks to staff; menu words, "huy", "bot" or a button leave it."""
+    if handoff_talk.leaves(turn):
+        if not handoff_talk.leave(turn):
+            route(turn)  # a button pressed (or /start): the bot acts on it now the hand-off is left
+        return
+    if wants_staff(turn):
+        turn.session.handoff_ack_at = None  # asking again always gets the reference back
+    handoff_talk.join(turn)
+
+
+def answer_media_here(turn: Turn) -> None:
+    """A sticker, voice note, file or video: what Loa does with it, then the question on screen or the menu."""
+    flow = FLOWS.get(turn.session.flow or "")
+    answer_media(turn, ask_again=(lambda t: flow.step(t.session.step).ask(t)) if flow else None)
 
 
 def run_command(turn: Turn) -> None:
@@ -191,6 +198,9 @@ def understand_free_text(turn: Turn) -> None:
         # is no longer on offer (numbered lists on SMS): the menu, no miss, nothing for the curators.
         show_menu(turn, greeting=False)
         return
+    if quarantine_rules.asks_for_the_rule(turn):
+        answer_faq(turn, "faq/quarantine")  # "F1 thì cách ly mấy ngày?", "F2 thì sao?" right after one
+        return
     if pasted_number(turn.text):
         # A number pasted on its own is almost always "this number called me: is it you?".
         answer_tracing(turn, verify=True)
@@ -239,13 +249,18 @@ def act_on(turn: Turn, result) -> None:
 ROUTES: tuple[tuple[Callable[[Turn], bool], Callable[[Turn], None]], ...] = (
     (is_receipt, ignore),
     (lambda t: t.inbound.kind == "unfollow", on_unfollow),
+    (lambda t: handoff_talk.active(t) is not None, talk_in_handoff),
     (lambda t: t.inbound.kind in ("follow", "start") or t.payload == "/start", greet),
     (lambda t: bool(t.session.flow) and is_word(t, GREET_WORDS), greet),
     (lambda t: is_word(t, CANCEL_WORDS), cancel),
+    (lambda t: t.channel != "voice" and wants_to_stop(t), stop),
     (lambda t: not t.payload and wants_deletion(t), request_deletion),
     (lambda t: language_asked(t) is not None, switch_language),
+    (lambda t: t.channel != "voice" and not t.payload and wants_staff(t), ask_for_staff),
     (lambda t: bool(t.session.flow) and t.session.flow in FLOWS and is_word(t, BACK_WORDS), go_back),
     (lambda t: is_word(t, MENU_WORDS), menu),
+    (lambda t: bool(t.session.paused) and not t.session.flow and is_word(t, CONTINUE_WORDS), resume_typed),
+    (is_media, answer_media_here),
     (lambda t: bool(t.session.flow), continue_flow),
     (lambda t: bool(t.payload), run_command),
     (lambda t: True, understand_free_text),
@@ -277,8 +292,11 @@ def _run(settings: Settings, inbound: Inbound, act: Callable[[Turn], None], lang
         first_lang = code if code in LANGUAGES else settings.default_language  # DEFAULT_LANGUAGE for the rest
         identity = identities.ensure(db, inbound.channel, inbound.user_id, inbound.display_name, first_lang)
         session = ConversationSession.load(client, inbound.channel, inbound.user_id)
+        first_message = session.lang is None and lang is None
         session.lang = lang or session.lang or identity.citizen.language
         turn = Turn(settings, db, client, identity, session, inbound)
+        if act is route:
+            follow_language(turn, first_message)
         if button_steps.untag(turn):
             act(turn)
         else:
@@ -287,6 +305,15 @@ def _run(settings: Settings, inbound: Inbound, act: Callable[[Turn], None], lang
         _remember_offered(session, turn.replies)
         session.save(client, settings.session_ttl_s)
         return turn.replies
+
+
+def follow_language(turn: Turn, first_message: bool) -> None:
+    """Answer in the language of a clear first message, or of a whole sentence in the other language."""
+    if turn.channel == "voice" or turn.payload or not turn.text:
+        return
+    lang = first_message_language(turn.text) if first_message else switched_to(turn.text, turn.lang)
+    if lang and lang != turn.lang:
+        turn.session.lang = turn.citizen.language = lang
 
 
 def route(turn: Turn) -> None:

@@ -173,7 +173,7 @@ def load_all_models() -> None:
     """Import every module that defines tables, so metadata and Alembic see them all."""
     import importlib
 
-    for module in ("core.staff_models", "nlu.models", "ivr.models", "broadcasts.models",
+    for module in ("core.staff_models", "bot.handoff_models", "nlu.models", "ivr.models", "broadcasts.models",
                    "console.models"):
         try:
             importlib.import_module(module)

@@ -60,7 +60,8 @@ DECLARED = [(("p", "/declare"), "họ và tên"), ("Lê Văn Tâm", "Năm sinh")
     ("/report", "noi tieng anh di", "What would you like to report?", "report"),
     ("/report", "cach ly tai nha may ngay", "Nguồn", None),
     # One or two words are not enough to read a new request from: asked again.
-    ("/subscribe", "de sau", "không tìm thấy", "subscribe"),
+    # ...but "để sau" (later) is a way of stopping (tests/bot/test_leaving_and_help.py).
+    ("/subscribe", "de sau", "đã dừng", None),
     ("/report", "bo qua", "phản ánh điều gì", "report"),
     # Not a commune and nothing else either: asked again.
     ("/subscribe", "xa khong ton tai", "không tìm thấy", "subscribe"),

@@ -30,18 +30,21 @@ def test_free_text_becomes_an_action(settings, text, expected):
     run(settings, f"nlu-{abs(hash(text))}", [(text, expected)])
 
 
-def test_low_confidence_asks_back_then_hands_over(settings):
+def test_low_confidence_asks_back_then_offers_the_menu_and_a_person(settings):
+    """Two misses in a row: the menu with examples of questions and a button for a person, never a silent
+    hand-off (the citizen chooses to ask staff)."""
     user = "nlu-miss"
     first = say(settings, user, text="asdkj qwe zzxv")
     assert "chưa hiểu" in first[-1].text and 2 <= len(first[-1].buttons) <= 4
     assert first[-1].buttons[-1].payload == "/staff"
     second = say(settings, user, text="lkjhg poiuy mnbv")
-    assert "cán bộ" in second[-1].text
+    assert "vẫn chưa hiểu" in second[-1].text and "F1 cách ly bao nhiêu ngày?" in second[-1].text
+    assert {"/declare", "/faq", "/staff"} <= {b.payload for b in second[-1].buttons}
     with session_scope(settings.database_url) as db:
         questions = db.scalars(select(UnansweredQuestion)).all()
         assert [q.reason for q in questions] == ["low_confidence", "low_confidence"]
         assert questions[0].text == "asdkj qwe zzxv" and questions[0].predictions
-        assert db.scalar(select(Alert)).kind == "handoff"
+        assert db.scalar(select(Alert)) is None
 
 
 def test_out_of_scope_says_what_loa_is_for_and_never_hands_over(settings):
