@@ -76,6 +76,9 @@ def test_a_campaign_from_draft_to_cancelled_with_four_eyes_and_audit(call, db, p
     assert call("oscar", "post", f"/{cid}/resume").json["state"] == "running"
     cancelled = call("oscar", "post", f"/{cid}/cancel", json={"reason": "superseded"})
     assert cancelled.json["state"] == "cancelled" and cancelled.json["cancelled_at"]
+    with db() as session:  # rows not yet taken end at once; none waits to be sent
+        left = session.execute(select(Delivery.status, Delivery.reason).where(Delivery.campaign_id == cid)).all()
+    assert "queued" not in {status for status, _ in left}
     assert call("oscar", "post", f"/{cid}/cancel").status_code == 409
     one = call("vic", "get", f"/{cid}").json
     assert one["counters"]["total"] == 2 and one["replies"]["replies"] == 0
