@@ -113,7 +113,7 @@ def test_no_call_placed_warns_of_scams_and_takes_a_report(hotline, db, lang, war
     _called(db, "+84987654321", "F1")  # somebody else was called
     transcript = place(hotline, lang, ["3", "1", HANG_UP])
     text = spoken(transcript)
-    assert warning in text and "0 2 8 3 6 0 0 0 1 1 5" in text
+    assert warning in text and "0 2 3 7 3 6 0 0 1 1 5" in text
     with db() as session:
         report = session.scalars(select(Report)).one()
     assert (report.category, report.channel) == ("scam", "voice")
