@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
+from bot.readers.days import read_day
+from bot.readers.yes_no import YesNo, read_yes_no
 from bot.text import fold
 from bot.turn import Turn
 
@@ -29,15 +31,20 @@ SYMPTOM_WORDS = {
 
 
 def yes_no(turn: Turn) -> bool | None:
-    """True, False, or None when the answer is neither."""
+    """True, False, or None when the answer is neither (extra words allowed: 'dạ có', 'khong co a', 'no I don't')."""
+    return yes_no_detail(turn).value
+
+
+def yes_no_detail(turn: Turn, implied_by: tuple[str, ...] = ()) -> YesNo:
+    """Yes or no and what was said after a yes ('co, ba bi cao huyet ap' -> yes, 'cao huyet ap')."""
     if turn.payload in ("/yes", "/no"):
-        return turn.payload == "/yes"
+        return YesNo(turn.payload == "/yes")
     folded = turn.folded
     if folded in YES:
-        return True
+        return YesNo(True)
     if folded in NO:
-        return False
-    return None
+        return YesNo(False)
+    return read_yes_no(turn.text, implied_by)
 
 
 def symptoms_in(text: str, allowed: tuple[str, ...]) -> list[str]:
@@ -56,24 +63,5 @@ def symptoms_in(text: str, allowed: tuple[str, ...]) -> list[str]:
 
 
 def parse_day(text: str, today: date) -> date | None:
-    """'hom nay', 'hom qua', '3 ngay truoc', '12/11', '12/11/2026' -> a date not in the future."""
-    folded = fold(text)
-    if folded in ("hom nay", "today", "nay"):
-        return today
-    if folded in ("hom qua", "yesterday", "qua"):
-        return today - timedelta(days=1)
-    match = re.fullmatch(r"(\d{1,2})\s*(ngay|days?)\s*(truoc|ago)?", folded)
-    if match:
-        return today - timedelta(days=int(match.group(1)))
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?", folded)
-    if match:
-        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
-        year = int(year) + (2000 if year and len(year) == 2 else 0) if year else today.year
-        try:
-            parsed = date(year, month, day)
-        except ValueError:
-            return None
-        if parsed > today and not match.group(3):
-            parsed = date(year - 1, month, day)
-        return parsed if parsed <= today else None
-    return None
+    """'hom nay', 'tu hom qua', 'hôm kia', '3 ngay truoc', 'thứ Hai', '12/11', '2 days ago' -> a date not in the future."""
+    return read_day(text, today)

@@ -4,28 +4,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot import places
-from bot.answers import parse_day, symptoms_in, yes_no
+from bot.answers import NO, parse_day, symptoms_in, yes_no, yes_no_detail
 from bot.flows.base import Flow, Step
+from bot.flows.declaration_fields import CHRONIC_WORDS, DANGER_SIGNS, DOSES, ONSET, SYMPTOMS, label
 from bot.flows.declaration_result import finish
+from bot.flows.declaration_summary import answer_summary, ask_summary, is_editing, skip_summary
 from bot.phones import InvalidPhone, to_e164
 from bot.identities import link_phone, vouched_phone
+from bot.readers.doses import read_doses
+from bot.readers.names import read_name, without_preamble
+from bot.readers.years import read_birth_year
 from bot.text import fold
 from bot.turn import Turn
 from core import clock
-from core.i18n import N_, gettext
-
-SYMPTOMS = {
-    "fever": N_("Fever"), "cough": N_("Cough"), "breathing": N_("Difficulty breathing"),
-    "sore_throat": N_("Sore throat"), "taste_smell": N_("Loss of taste or smell"),
-    "fatigue": N_("Fatigue"), "muscle_ache": N_("Muscle ache"),
-}
-DANGER_SIGNS = {
-    "chest_pain": N_("Chest pain or tightness"), "confusion": N_("Confusion, hard to wake"),
-    "bluish_lips": N_("Bluish lips or face"), "low_spo2": N_("SpO2 at or below 96%"),
-}
-ONSET = (("today", N_("Today"), 0), ("yesterday", N_("Yesterday"), 1), ("2_3", N_("2-3 days ago"), 2),
-         ("4_7", N_("4-7 days ago"), 5), ("over_7", N_("Over a week ago"), 8))
-DOSES = ("0", "1", "2", "3")
+from core.i18n import N_
 # Typed instead of pressing 'Done' on a choose-all-that-apply question (with nothing chosen: none of them).
 DONE_WORDS = {"xong", "xong roi", "roi", "het", "the thoi", "vay thoi", "done", "finish", "finished", "that s all"}
 
@@ -95,17 +87,44 @@ NOT_NAMES = ("khai bao", "to khai", "declare", "declaration", "phan anh", "to gi
              "dang ky nhan", "subscribe", "unsubscribe", "truy vet", "tong dai", "cuoc goi", "xin chao", "hello")
 
 
+def _confirm_name(turn: Turn, name: str) -> None:
+    turn.say(turn._("The name is %(name)s, is that right?", name=name) if _member(turn)
+             else turn._("Your name is %(name)s, is that right?", name=name), _yes_no_buttons(turn))
+
+
 def answer_name(turn: Turn) -> bool:
-    """A name has 2-100 characters and some letters."""
-    name = " ".join(turn.text.split())
+    """A name has 2-100 characters and some letters; 'tôi tên là' is dropped, diacritics restored when certain,
+    and a guessed spelling is confirmed."""
+    data = turn.session.data
+    guess = data.pop("_name_guess", None)
+    if guess:
+        agreed = yes_no(turn)
+        if agreed:
+            data["full_name"] = guess
+            return True
+        if agreed is False:
+            # Typed again, the name is taken as written: the citizen has seen our guess and corrected it.
+            data["_name_retyped"] = True
+            turn.near_miss = True
+            turn.say(turn._("Please type the name again as it should be written, for example: Nguyễn Văn An."))
+            return False
+    text = " ".join(turn.text.split())
+    name = without_preamble(text)
     # "khai báo y tế", "cảm ơn", "report": a request typed at the name question is not anybody's name.
-    request = fold(name).startswith(NOT_NAMES)
+    request = fold(text).startswith(NOT_NAMES)
     # Vietnamese names run to five or six words; a longer text or a question is the citizen saying something else.
-    sentence = len(name.split()) > 6 or name.endswith("?")
+    sentence = len(name.split()) > 6 or text.endswith("?")
     if request or sentence or not (2 <= len(name) <= 100) or sum(ch.isalpha() for ch in name) < 2 or any(ch.isdigit() for ch in name):
         turn.say(turn._("Please type the full name in letters, for example: Nguyễn Văn An."))
         return False
-    turn.session.data["full_name"] = name.title()
+    reading = read_name(text)
+    if not reading.sure and not data.pop("_name_retyped", False):
+        data["_name_guess"] = reading.name
+        turn.near_miss = True  # the citizen is answering: never read as a request to leave
+        _confirm_name(turn, reading.name)
+        return False
+    data.pop("_name_retyped", None)
+    data["full_name"] = reading.name if reading.sure else " ".join(w[:1].upper() + w[1:] for w in name.split())
     return True
 
 
@@ -115,17 +134,25 @@ def ask_birth_year(turn: Turn) -> None:
     turn.say(turn._("Year of birth? (for example: 1985)"), ask="digits")
 
 
+YEAR_REFUSALS = {
+    "future": N_("%(given)s is in the future."),
+    "too_old": N_("A year of birth before 1900 is not possible."),
+    "age": N_("An age of %(given)s is not possible."),
+}
+
+
 def answer_birth_year(turn: Turn) -> bool:
-    """A four-digit year between 1900 and this year."""
+    """A year between 1900 and this year: '1952', 'nam 52', 'sinh năm 1952', or an age ('72 tuổi', 'I am 72')."""
     this_year = clock.local_now(turn.settings).year
-    text = turn.text.strip()
-    if not (text.isdigit() and len(text) == 4 and 1900 <= int(text) <= this_year):
+    reading = read_birth_year(turn.text, this_year)
+    if reading.year is None:
+        why = turn._(YEAR_REFUSALS[reading.reason], given=reading.given) + " " if reading.reason in YEAR_REFUSALS else ""
         # A caller enters digits on the keypad (the call says how); "type" is chat wording.
-        turn.say(turn._("Please enter a year of birth between 1900 and %(year)s.", year=this_year) if _is_voice(turn)
-                 else turn._("Please type a year of birth between 1900 and %(year)s, for example: 1985.", year=this_year),
+        turn.say(why + (turn._("Please enter a year of birth between 1900 and %(year)s.", year=this_year) if _is_voice(turn)
+                        else turn._("Please type a year of birth between 1900 and %(year)s, for example: 1985.", year=this_year)),
                  ask="digits")
         return False
-    turn.session.data["birth_year"] = int(text)
+    turn.session.data["birth_year"] = reading.year
     return True
 
 
@@ -143,8 +170,11 @@ def ask_phone(turn: Turn) -> None:
 
 def parse_phone(turn: Turn) -> str | None:
     """The shared or typed number in E.164; None after re-asking with the reason it was refused."""
+    text = turn.inbound.phone or turn.text
+    # A foreigner's number is taken in international format (+1..., 0044...), or from a citizen writing English.
+    foreign_ok = turn.lang == "en" or text.strip().startswith(("+", "00"))
     try:
-        return to_e164(turn.inbound.phone or turn.text)
+        return to_e164(text, vietnam_only=not foreign_ok)
     except InvalidPhone as exc:
         reasons = {
             "not_a_number": N_("That is not a phone number."),
@@ -162,6 +192,8 @@ def answer_phone(turn: Turn) -> bool:
     if phone is None:
         return False
     turn.session.data["phone"] = phone
+    # The summary shows the number the way the citizen wrote it (masked), not in E.164.
+    turn.session.data["_phone_typed"] = turn.inbound.phone or " ".join(turn.text.split())
     if turn.inbound.phone and vouched_phone(turn.inbound):  # the number came from the provider, not typed
         link_phone(turn.db, turn.identity, phone)
     return True
@@ -188,10 +220,12 @@ def answer_commune(turn: Turn) -> bool:
     found, suggestions = places.match(turn.settings.province_code, turn.text)
     if found:
         turn.session.data["commune_code"] = found.code
+        if found.was:  # a name from before the 2025 reorganisation: say what it is today
+            turn.say(turn._("%(old)s is now part of %(new)s.", old=found.was, new=found.name))
         return True
     if suggestions:
         turn.near_miss = True
-        turn.say(turn._("Did you mean one of these?"), [(c.name, f"/commune:{c.code}") for c in suggestions])
+        turn.say(turn._("Did you mean one of these?"), [(c.label(turn.lang), f"/commune:{c.code}") for c in suggestions])
     else:
         turn.say(turn._("I could not find that commune or ward. Please type its name, for example: Hạc Thành."))
     return False
@@ -215,11 +249,11 @@ def _answer_multi(turn: Turn, options: dict, key: str, ask) -> bool:
         chosen.remove(item) if item in chosen else chosen.append(item)
         ask(turn)
         return False
-    if yes_no(turn) is False:
-        return True
     named = symptoms_in(turn.text, tuple(options))
     if named:
         turn.session.data[key] = named
+        return True
+    if turn.folded in NO or yes_no(turn) is False:
         return True
     turn.say(turn._("Please choose from the buttons, or type them, for example: sốt, ho. Type 'không' if none."))
     ask(turn)
@@ -282,16 +316,21 @@ def answer_onset(turn: Turn) -> bool:
 
 
 # --- exposure, vaccination, chronic conditions --------------------------------------------------
-def _yes_no_step(key: str, question: str) -> Step:
+def _yes_no_step(key: str, question: str, implied_by: tuple[str, ...] = ()) -> Step:
     def ask(turn: Turn) -> None:
         turn.say(turn._(question), _yes_no_buttons(turn))
 
     def answer(turn: Turn) -> bool:
-        value = yes_no(turn)
-        if value is None:
+        reading = yes_no_detail(turn, implied_by)
+        if reading.value is None:
             turn.say(turn._("Please answer yes or no (có / không)."), _yes_no_buttons(turn))
             return False
-        turn.session.data[key] = value
+        turn.session.data[key] = reading.value
+        # "có, bà bị cao huyết áp": the yes and which illness, both kept for staff.
+        if reading.value and reading.detail:
+            turn.session.data[f"{key}_detail"] = reading.detail
+        else:
+            turn.session.data.pop(f"{key}_detail", None)
         return True
 
     ask.__doc__ = f"Ask: {question}"
@@ -306,36 +345,41 @@ def ask_vaccine(turn: Turn) -> None:
 
 
 def answer_vaccine(turn: Turn) -> bool:
-    """0, 1, 2 or 3+ doses."""
-    value = (turn.payload or "").removeprefix("/doses:") if (turn.payload or "").startswith("/doses:") else turn.text
-    value = value.rstrip("+").strip()
-    if value.isdigit() and 0 <= int(value) <= 10:
-        turn.session.data["doses"] = min(int(value), 3)
+    """0, 1, 2 or 3+ doses, pressed or said ('ba tiem 3 mui roi', 'hai mũi', 'chưa tiêm', 'two doses')."""
+    payload = turn.payload or ""
+    count = read_doses(payload.removeprefix("/doses:") if payload.startswith("/doses:") else turn.text)
+    if count is not None and 0 <= count <= 10:
+        turn.session.data["doses"] = min(count, 3)
         return True
     turn.say(turn._("Please choose 0, 1, 2 or 3+."))
     ask_vaccine(turn)
     return False
 
 
+def _once(step: Step) -> Step:
+    """The step, passed by while one answer is corrected from the summary once it has an answer."""
+    original = step.skip
+    return Step(step.name, step.ask, step.answer, lambda t: is_editing(t, step.name) or bool(original and original(t)))
+
+
 DECLARATION = Flow("declaration", (
     Step("consent", ask_consent, answer_consent, skip=has_consent),
-    Step("full_name", ask_name, answer_name, skip=lambda t: _is_voice(t) or bool(t.session.data.get("full_name"))),
-    Step("birth_year", ask_birth_year, answer_birth_year, skip=lambda t: bool(t.session.data.get("birth_year"))),
-    Step("phone", ask_phone, answer_phone, skip=skip_phone),
-    Step("commune", ask_commune, answer_commune, skip=skip_commune),
-    Step("symptoms", ask_symptoms, answer_symptoms),
-    Step("danger_signs", ask_danger, answer_danger, skip=no_symptoms),
-    Step("onset", ask_onset, answer_onset, skip=no_symptoms),
-    _yes_no_step("contact", N_("In the last 14 days, were you in close contact with a confirmed or suspected case?")),
-    _yes_no_step("epidemic_area", N_("In the last 14 days, did you come from an epidemic area?")),
-    Step("doses", ask_vaccine, answer_vaccine),
-    _yes_no_step("chronic", N_("Do you have a chronic condition (diabetes, high blood pressure, heart, lung or kidney disease, cancer)?")),
+    *map(_once, (
+        Step("full_name", ask_name, answer_name, skip=lambda t: _is_voice(t) or bool(t.session.data.get("full_name"))),
+        Step("birth_year", ask_birth_year, answer_birth_year, skip=lambda t: bool(t.session.data.get("birth_year"))),
+        Step("phone", ask_phone, answer_phone, skip=skip_phone),
+        Step("commune", ask_commune, answer_commune, skip=skip_commune),
+        Step("symptoms", ask_symptoms, answer_symptoms),
+        Step("danger_signs", ask_danger, answer_danger, skip=no_symptoms),
+        Step("onset", ask_onset, answer_onset, skip=no_symptoms),
+        _yes_no_step("contact", N_("In the last 14 days, were you in close contact with a confirmed or suspected case?")),
+        _yes_no_step("epidemic_area", N_("In the last 14 days, did you come from an epidemic area?")),
+        Step("doses", ask_vaccine, answer_vaccine),
+        _yes_no_step("chronic", N_("Do you have a chronic condition (diabetes, high blood pressure, heart, lung or kidney disease, cancer)?"),
+                     implied_by=CHRONIC_WORDS),
+    )),
+    Step("summary", ask_summary, answer_summary, skip=skip_summary),
 ), finish)
 
 
-def label(lang: str, key: str) -> str:
-    """The translated label of a symptom or danger sign."""
-    return gettext(lang, {**SYMPTOMS, **DANGER_SIGNS}.get(key, key))
-
-
-__all__ = ["DECLARATION", "label", "SYMPTOMS", "DANGER_SIGNS", "date"]
+__all__ = ["DECLARATION", "label", "SYMPTOMS", "DANGER_SIGNS", "ONSET", "DOSES", "date"]

@@ -39,6 +39,12 @@ def _answers(data: dict, today: date) -> Answers:
                    epidemic_area=bool(data.get("epidemic_area")), age=age, chronic=bool(data.get("chronic")))
 
 
+def is_danger(turn: Turn) -> bool:
+    """The answers so far call for 115 now (the declaration is then saved and staff alerted without delay)."""
+    today = clock.local_now(turn.settings).date()
+    return triage(_answers(turn.session.data, today), today).level == "danger"
+
+
 def _save(turn: Turn, data: dict, result) -> Declaration:
     citizen = turn.citizen
     main = not data.get("household_of")

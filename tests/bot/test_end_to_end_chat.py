@@ -52,7 +52,8 @@ def test_zalo_citizen_declares_with_danger_signs(settings, sandbox_clean):
         (dict(event_name="follow"), "Khai báo y tế"),
         (dict(event_name="user_send_text", text="/declare"), "đồng ý"),
         (dict(event_name="user_send_text", text="/consent:yes"), "Họ và tên"),
-        (dict(event_name="user_send_text", text="nguyen van ba"), "Năm sinh"),
+        (dict(event_name="user_send_text", text="nguyen van ba"), "Nguyễn Văn Ba, đúng không"),  # Ba, Bá or Bà?
+        (dict(event_name="user_send_text", text="co"), "Năm sinh"),
         (dict(event_name="user_send_text", text="1950"), "điện thoại"),
         (dict(event_name="user_submit_info", phone="84912000111", name="Ba"), "xã hoặc phường"),
         (dict(event_name="user_send_text", text="hac thanh"), "14 ngày"),
@@ -111,7 +112,8 @@ def test_zalo_symptom_buttons_toggle_through_the_sandbox(settings, sandbox_clean
     """Zalo sends a pressed oa.query.show button back as text: each press toggles, 'Xong' finishes."""
     sandbox, user = sandbox_clean, "5550003"
     seen = 0
-    for text, expected in (("khai bao", "đồng ý"), ("/consent:yes", "Họ và tên"), ("tran thi hoa", "Năm sinh"), ("1952", "điện thoại"),
+    for text, expected in (("khai bao", "đồng ý"), ("/consent:yes", "Họ và tên"), ("tran thi hoa", "đúng không"), ("co", "Năm sinh"),
+                           ("1952", "điện thoại"),
                            ("0912 345 680", "xã hoặc phường"), ("hac thanh", "14 ngày")):
         _zalo(sandbox, user, event_name="user_send_text", text=text)
         seen = len(_reply_with(sandbox, "zalo", user, seen, expected))

@@ -15,13 +15,22 @@ pytestmark = pytest.mark.usefixtures("db", "redis_client")
 
 def say(settings, user, text=None, payload=None, channel="telegram", **extra):
     """Send one message and return the replies; the citizens of these transcripts agree to the privacy notice
-    when it is shown (consent itself: tests/bot/test_consent.py)."""
+    when it is shown (consent itself: tests/bot/test_consent.py) and send the summary as it is (the summary
+    and its corrections: tests/bot/test_free_text_answers.py)."""
     kind = "button" if payload else extra.pop("kind", "text")
     replies = handle(settings, Inbound(channel=channel, user_id=user, kind=kind, text=text or "", payload=payload,
                                        **extra))
     if any(b.payload.split("@")[0] == "/consent:yes" for r in replies for b in r.buttons):
         replies = handle(settings, Inbound(channel=channel, user_id=user, kind="button", payload="/consent:yes"))
-    return replies
+    return confirm_summary(settings, user, replies, channel)
+
+
+def confirm_summary(settings, user, replies, channel="telegram"):
+    """Press 'Correct, send' when the last replies are the declaration's summary; the replies after it."""
+    sends = [b.payload for r in replies for b in r.buttons if b.payload.split("@")[0] == "/confirm"]
+    if not sends:
+        return replies
+    return handle(settings, Inbound(channel=channel, user_id=user, kind="button", payload=sends[-1]))
 
 
 def run(settings, user, transcript, channel="telegram", **first):
@@ -163,7 +172,8 @@ def test_cancel_back_and_resume(settings):
 
 def test_household_member_shares_phone_and_commune(settings):
     user = "user-household"
-    rows = VI_NO_DIACRITICS[1:] + [("co", "thành viên"), ("Tran Van Con", "Năm sinh"), ("2015", "14 ngày"),
+    rows = VI_NO_DIACRITICS[1:] + [("co", "thành viên"), ("Tran Van Con", "Trần Văn Con, đúng không"),
+                                    ("co", "Năm sinh"), ("2015", "14 ngày"),
                                     ("khong", "tiếp xúc"), ("khong", "vùng dịch"), ("khong", "liều"), ("0", "bệnh nền"),
                                     ("khong", "THẤP"), ("khong", "Khai báo y tế")]
     run(settings, user, rows)

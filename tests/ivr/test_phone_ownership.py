@@ -92,7 +92,8 @@ def test_a_number_the_provider_vouches_for_is_linked_at_once(settings, called, c
 def test_a_typed_number_in_a_declaration_stays_in_that_declaration(settings, db):
     # The number's owner called the hotline once: their record holds the number.
     engine.handle(settings, Inbound(channel="voice", user_id=PHONE, kind="text", text=""))
-    steps = ["/declare", "Tran Van B", "1980", PHONE, "Hac Thanh", "khong", "khong", "khong", "2", "khong", "khong"]
+    steps = ["/declare", "/consent:yes", "Tran Van Binh", "1980", PHONE, "Hac Thanh", "khong", "khong", "khong", "2", "khong",
+             "/confirm", "khong"]
     for step in steps:
         _say(settings, "typist", **({"kind": "button", "payload": step} if step.startswith("/") else {"text": step}))
     with db() as session:
