@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bot import button_steps, faq, handoff_talk, identities, quarantine_rules
+from bot import button_steps, faq, handoff_talk, identities, quarantine_rules, symptom_story
 from bot.flows.base import Flow
 from bot.flows.declaration import DECLARATION, answer_phone, parse_phone
 from bot.identities import vouched_phone
@@ -197,6 +197,9 @@ def understand_free_text(turn: Turn) -> None:
         # An emoji, a sticker or a "👍" after an answer is not a question, nor is "4" typed for an option that
         # is no longer on offer (numbered lists on SMS): the menu, no miss, nothing for the curators.
         show_menu(turn, greeting=False)
+        return
+    if symptom_story.is_story(turn):
+        symptom_story.answer(turn)  # kindness and what to do first; the declaration is offered, not imposed
         return
     if quarantine_rules.asks_for_the_rule(turn):
         answer_faq(turn, "faq/quarantine")  # "F1 thì cách ly mấy ngày?", "F2 thì sao?" right after one
