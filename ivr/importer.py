@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import sys
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -96,7 +97,8 @@ def _normalize_keys(row: dict) -> dict:
             continue
         if isinstance(value, (dict, list, tuple, set)):
             raise RowError("invalid_value", name, f"{name} must be text, not a list or an object")
-        text = "" if value is None else str(value).strip()
+        # Invisible format characters (zero-width spaces, BOMs pasted from Excel) are no content.
+        text = "" if value is None else "".join(ch for ch in str(value) if unicodedata.category(ch) != "Cf").strip()
         if any(ch in CONTROL for ch in text):
             raise RowError("invalid_value", name, f"{name} contains a control character")
         out[name] = text
@@ -117,7 +119,7 @@ def _parse_commune(settings: Settings, text: str) -> int | None:
 
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, not to int()
         if places.by_code(settings.province_code, int(text)) is None:
             raise RowError("invalid_value", "commune", f"no commune {text} in this province")
         return int(text)
@@ -240,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         result = import_csv(Settings.from_env(), args.file, args.list_name)
     except ImportRefused as exc:
         print(f"refused: {exc.reason}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"refused: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

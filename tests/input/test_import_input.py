@@ -48,6 +48,25 @@ def test_bom_in_text_from_the_api_is_read(settings, db, redis_client, nighttime)
     assert (result.imported, result.errors) == (2, [])
 
 
+# (case, field, value, field named in the report): each makes one row bad; the good row still goes in
+ODD_VALUES = [
+    ("superscript digit as commune", "commune", "²", "commune"),
+    ("commune code not in the province", "commune", "99999999", "commune"),
+    ("impossible date", "exposure_date", "2026-02-30", "date"),
+    ("phone of 500 digits", "phone", "9" * 500, "phone"),
+    ("only a zero-width space as name", "name", "\u200b", "name"),
+    ("unknown classification", "classification", "F9", "classification"),
+]
+
+
+@pytest.mark.parametrize("case,field,value,named", ODD_VALUES, ids=[v[0] for v in ODD_VALUES])
+def test_odd_values_are_reported_with_their_field(settings, db, redis_client, nighttime, case, field, value, named):
+    good = {"phone": "0980000040", "name": "An", "classification": "F1", "exposure_date": "2026-11-20"}
+    result = import_rows(settings, "odd", [{**good, "phone": "0980000041", field: value}, good])
+    assert result.imported == 1
+    assert [(e["row"], e["field"]) for e in result.errors] == [(1, named)]
+
+
 # (case, row value for "name", reported?)
 VALUES = [
     ("a list", ["Trần", "B"], True),
@@ -118,3 +137,5 @@ def test_command_line_refuses_a_file_that_is_not_utf8(settings, db, redis_client
     path.write_bytes(LATIN1)
     assert main([str(path)]) == 2
     assert "not UTF-8" in capsys.readouterr().err
+    assert main([str(tmp_path / "missing.csv")]) == 2
+    assert "cannot read" in capsys.readouterr().err
