@@ -3,6 +3,7 @@ wrong type, over-long or empty list names. Good rows always go in; bad ones are 
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from sqlalchemy import func, select
 
 from ivr.importer import ImportRefused, import_csv, import_rows, main
@@ -139,3 +140,29 @@ def test_command_line_refuses_a_file_that_is_not_utf8(settings, db, redis_client
     assert "not UTF-8" in capsys.readouterr().err
     assert main([str(tmp_path / "missing.csv")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+# -- fuzz: whatever the rows hold, the import reports bad rows and never fails as a whole ---------------
+cell = st.none() | st.integers() | st.floats() | st.booleans() | st.text(max_size=30) | st.lists(st.text(max_size=3),
+                                                                                                  max_size=2)
+FIELDS = ["phone", "so_dien_thoai", "name", "classification", "phan_loai", "commune", "language", "exposure_date",
+          "ngay_ve", "x"]
+
+
+@hsettings(max_examples=60, deadline=None, database=None,
+           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=st.lists(st.dictionaries(st.sampled_from(FIELDS), cell, max_size=7) | cell, max_size=5))
+def test_fuzz_json_rows(settings, db, redis_client, nighttime, rows):
+    good = {"phone": "0980000050", "name": "An", "classification": "F1", "exposure_date": "2026-11-20"}
+    result = import_rows(settings, "fuzz-rows", [*rows, good])
+    assert result.imported + result.existing >= 1  # the good row is in
+    assert len(result.errors) <= len(rows) and all(e["reason"] for e in result.errors)
+
+
+@hsettings(max_examples=60, deadline=None, database=None,
+           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(junk=st.text(max_size=200) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
+def test_fuzz_csv_text(settings, db, redis_client, nighttime, junk):
+    text = HEADER + junk + "\n" + GOOD
+    result = import_csv(settings, "inline", "fuzz-csv", text=text)
+    assert result.imported + result.existing >= 1 or result.errors  # junk may swallow lines, never the import
