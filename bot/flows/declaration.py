@@ -5,33 +5,23 @@ from datetime import date, timedelta
 
 from bot import places
 from bot.answers import NO, parse_day, symptoms_in, yes_no, yes_no_detail
+from bot.flows import commune_by_voice
 from bot.flows.base import Flow, Step
 from bot.flows.declaration_fields import CHRONIC_WORDS, DANGER_SIGNS, DOSES, ONSET, SYMPTOMS, label
+from bot.flows.declaration_fields import is_member as _member, is_voice as _is_voice, yes_no_buttons as _yes_no_buttons
+from bot.flows.declaration_person import answer_birth_year, answer_name, ask_birth_year, ask_name
 from bot.flows.declaration_result import finish
 from bot.flows.declaration_summary import answer_summary, ask_summary, is_editing, skip_summary
 from bot.phones import InvalidPhone, to_e164
 from bot.identities import link_phone, vouched_phone
 from bot.readers.doses import read_doses
-from bot.readers.names import read_name, without_preamble
-from bot.readers.years import read_birth_year
 from bot.text import fold
 from bot.turn import Turn
 from core import clock
 from core.i18n import N_
+
 # Typed instead of pressing 'Done' on a choose-all-that-apply question (with nothing chosen: none of them).
 DONE_WORDS = {"xong", "xong roi", "roi", "het", "the thoi", "vay thoi", "done", "finish", "finished", "that s all"}
-
-
-def _yes_no_buttons(turn: Turn) -> list[tuple[str, str]]:
-    return [(turn._("Yes"), "/yes"), (turn._("No"), "/no")]
-
-
-def _is_voice(turn: Turn) -> bool:
-    return turn.channel == "voice"
-
-
-def _member(turn: Turn) -> bool:
-    return bool(turn.session.data.get("household_of"))
 
 
 # --- consent (Decree 13/2023: health answers are sensitive personal data) ---------------------------
@@ -69,91 +59,6 @@ def answer_consent(turn: Turn) -> bool:
                     hotline=turn.settings.hotline_number),
              [(turn._("Ask a question"), "/faq"), (turn._("Menu"), "/menu")])
     return False
-
-
-# --- name ---------------------------------------------------------------------------------
-def ask_name(turn: Turn) -> None:
-    """Ask for the full name (of the household member when declaring for one)."""
-    if _member(turn):
-        turn.say(turn._("Full name of the household member?"))
-    else:
-        turn.say(turn._("Let's start your health declaration. What is your full name?\n(Type 'cancel' to stop or 'back' to go back at any step.)"))
-
-
-# Openings of requests, never of Vietnamese or English names (symptom words such as "bi ho" are left
-# out on purpose: "Bi Hoàng" is a name).
-NOT_NAMES = ("khai bao", "to khai", "declare", "declaration", "phan anh", "to giac", "bao cao", "report",
-             "nhan vien", "tu van vien", "staff", "human", "cam on", "thank", "tam biet", "huy dang ky",
-             "dang ky nhan", "subscribe", "unsubscribe", "truy vet", "tong dai", "cuoc goi", "xin chao", "hello")
-
-
-def _confirm_name(turn: Turn, name: str) -> None:
-    turn.say(turn._("The name is %(name)s, is that right?", name=name) if _member(turn)
-             else turn._("Your name is %(name)s, is that right?", name=name), _yes_no_buttons(turn))
-
-
-def answer_name(turn: Turn) -> bool:
-    """A name has 2-100 characters and some letters; 'tôi tên là' is dropped, diacritics restored when certain,
-    and a guessed spelling is confirmed."""
-    data = turn.session.data
-    guess = data.pop("_name_guess", None)
-    if guess:
-        agreed = yes_no(turn)
-        if agreed:
-            data["full_name"] = guess
-            return True
-        if agreed is False:
-            # Typed again, the name is taken as written: the citizen has seen our guess and corrected it.
-            data["_name_retyped"] = True
-            turn.near_miss = True
-            turn.say(turn._("Please type the name again as it should be written, for example: Nguyễn Văn An."))
-            return False
-    text = " ".join(turn.text.split())
-    name = without_preamble(text)
-    # "khai báo y tế", "cảm ơn", "report": a request typed at the name question is not anybody's name.
-    request = fold(text).startswith(NOT_NAMES)
-    # Vietnamese names run to five or six words; a longer text or a question is the citizen saying something else.
-    sentence = len(name.split()) > 6 or text.endswith("?")
-    if request or sentence or not (2 <= len(name) <= 100) or sum(ch.isalpha() for ch in name) < 2 or any(ch.isdigit() for ch in name):
-        turn.say(turn._("Please type the full name in letters, for example: Nguyễn Văn An."))
-        return False
-    reading = read_name(text)
-    if not reading.sure and not data.pop("_name_retyped", False):
-        data["_name_guess"] = reading.name
-        turn.near_miss = True  # the citizen is answering: never read as a request to leave
-        _confirm_name(turn, reading.name)
-        return False
-    data.pop("_name_retyped", None)
-    data["full_name"] = reading.name if reading.sure else " ".join(w[:1].upper() + w[1:] for w in name.split())
-    return True
-
-
-# --- year of birth ------------------------------------------------------------------------
-def ask_birth_year(turn: Turn) -> None:
-    """Ask for the year of birth."""
-    turn.say(turn._("Year of birth? (for example: 1985)"), ask="digits")
-
-
-YEAR_REFUSALS = {
-    "future": N_("%(given)s is in the future."),
-    "too_old": N_("A year of birth before 1900 is not possible."),
-    "age": N_("An age of %(given)s is not possible."),
-}
-
-
-def answer_birth_year(turn: Turn) -> bool:
-    """A year between 1900 and this year: '1952', 'nam 52', 'sinh năm 1952', or an age ('72 tuổi', 'I am 72')."""
-    this_year = clock.local_now(turn.settings).year
-    reading = read_birth_year(turn.text, this_year)
-    if reading.year is None:
-        why = turn._(YEAR_REFUSALS[reading.reason], given=reading.given) + " " if reading.reason in YEAR_REFUSALS else ""
-        # A caller enters digits on the keypad (the call says how); "type" is chat wording.
-        turn.say(why + (turn._("Please enter a year of birth between 1900 and %(year)s.", year=this_year) if _is_voice(turn)
-                        else turn._("Please type a year of birth between 1900 and %(year)s, for example: 1985.", year=this_year)),
-                 ask="digits")
-        return False
-    turn.session.data["birth_year"] = reading.year
-    return True
 
 
 # --- phone --------------------------------------------------------------------------------
@@ -201,18 +106,24 @@ def answer_phone(turn: Turn) -> bool:
 
 # --- commune ------------------------------------------------------------------------------
 def skip_commune(turn: Turn) -> bool:
-    """Voice cannot type a commune name; members share the declarer's; a prefill is kept."""
-    return _is_voice(turn) or _member(turn) or bool(turn.session.data.get("commune_code"))
+    """Members share the declarer's; a prefill is kept (a tracing call's list without one is not asked)."""
+    data = turn.session.data
+    return _member(turn) or data.get("commune_code") is not None or (_is_voice(turn) and "commune_code" in data)
 
 
 def ask_commune(turn: Turn) -> None:
-    """Ask for the commune or ward."""
+    """Ask for the commune or ward (on a call: said aloud, then confirmed by keypad)."""
+    if _is_voice(turn):
+        commune_by_voice.ask(turn)
+        return
     turn.say(turn._("Which commune or ward of %(province)s do you live in? (for example: Hạc Thành)",
                     province=places.province_name(turn.settings.province_code)))
 
 
 def answer_commune(turn: Turn) -> bool:
     """Match against the province's current list, tolerant of missing diacritics and typos."""
+    if _is_voice(turn):
+        return commune_by_voice.answer(turn)
     code = turn.payload[len("/commune:"):] if (turn.payload or "").startswith("/commune:") else None
     if code and code.isdigit() and places.by_code(turn.settings.province_code, int(code)):
         turn.session.data["commune_code"] = int(code)

@@ -37,6 +37,21 @@ FIELDS = (
 DATA_KEYS = {"commune": "commune_code"}
 
 
+def is_voice(turn) -> bool:
+    """The citizen is on a call (keypad answers)."""
+    return turn.channel == "voice"
+
+
+def is_member(turn) -> bool:
+    """The declaration is for a member of the declarer's household."""
+    return bool(turn.session.data.get("household_of"))
+
+
+def yes_no_buttons(turn) -> list[tuple[str, str]]:
+    """The Yes and No buttons."""
+    return [(turn._("Yes"), "/yes"), (turn._("No"), "/no")]
+
+
 def masked_as_typed(phone: str) -> str:
     """'0912 345 678' -> '0912 *** 678': the three digits before the last three hidden, the spacing kept."""
     positions = [m.start() for m in re.finditer(r"\d", phone)]

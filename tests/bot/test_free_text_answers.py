@@ -280,3 +280,143 @@ def test_a_household_members_name_is_confirmed_as_theirs(settings):
     at_step(settings, "name-member", "full_name", data={"household_of": 1, "phone": "+84912345600"})
     said, _ = send(settings, "name-member", "tran van con")
     assert "Tên người đó là Trần Văn Con, đúng không?" in said
+
+
+# --- the summary before a declaration is saved ---------------------------------------------------------------
+def declarations(settings) -> list:
+    from sqlalchemy import select
+
+    from core.db import session_scope
+    from core.models import Declaration
+
+    with session_scope(settings.database_url) as db:
+        records = db.scalars(select(Declaration).order_by(Declaration.id)).all()
+        db.expunge_all()
+        return records
+
+
+def test_a_declaration_told_in_free_text_is_summarised_and_saved_only_when_sent(settings):
+    user = "summary-walk"
+    said, _ = send(settings, user, "khai báo y tế")
+    if "đồng ý" in said:
+        send(settings, user, payload="/consent:yes")
+    for text, reply in [
+        ("ba ten la nguyen thi hoa", "Tên của bạn là Nguyễn Thị Hoa, đúng không?"),
+        ("dạ đúng", "Năm sinh"),
+        ("ba sinh nam 52", "số điện thoại"),
+        ("0912 345 678", "xã hoặc phường"),
+        ("hac thanh", "14 ngày"),
+        ("sốt, ho", "nguy hiểm"),
+        ("không", "bắt đầu"),
+        ("tu hom qua", "tiếp xúc gần"),
+        ("co tiep xuc voi F0", "vùng dịch"),
+        ("khong co a", "liều"),
+        ("ba tiem 3 mui roi", "bệnh nền"),
+    ]:
+        said, _ = send(settings, user, text)
+        assert has(said, reply), (text, said)
+    said, session = send(settings, user, "co, ba bi cao huyet ap")
+    assert session.step == "summary"
+    for shown in ("Bạn kiểm tra lại tờ khai", "Nguyễn Thị Hoa", "1952", "0912 *** 678", "Phường Hạc Thành",
+                  "Sốt, Ho", "01/12/2026", "Có (tiep xuc voi F0)", "Không", "3+", "Có (cao huyet ap)",
+                  "Đúng, gửi", "Sửa"):
+        assert shown in said, (shown, said)
+    assert "0912 345 678" not in said  # the number is masked as it was typed
+    assert declarations(settings) == []  # nothing is saved before the citizen sends it
+    said, session = send(settings, user, "Đúng, gửi")  # the button's title, typed
+    assert "Tờ khai của bạn đã được ghi nhận" in said or "đã được ghi nhận" in said, said
+    [record] = declarations(settings)
+    assert record.full_name == "Nguyễn Thị Hoa" and record.birth_year == 1952 and record.phone == "+84912345678"
+    assert record.answers["chronic"] is True and record.answers["chronic_detail"] == "cao huyet ap"
+    assert record.answers["contact_detail"] == "tiep xuc voi F0" and record.answers["doses"] == 3
+    assert record.answers["onset"] == "2026-12-01" and record.answers["symptoms"] == ["fever", "cough"]
+    assert not any(key.startswith("_") for key in record.answers)
+
+
+@pytest.mark.parametrize("channel", ["zalo", "telegram"])
+def test_one_answer_is_corrected_and_the_summary_comes_back(settings, channel):
+    """Pressed as each channel sends a press (Zalo: the payload as text; Telegram: callback data)."""
+    from tests.bot.test_buttons_every_channel import USERS, pressed, typed
+
+    at_step(settings, USERS[channel], "chronic", channel=channel)
+    last = typed(settings, channel, "khong")
+    assert "Bạn kiểm tra lại tờ khai" in last[-1].text and "1980" in last[-1].text
+    last = pressed(settings, channel, last, "/edit")
+    assert "Bạn muốn sửa thông tin nào?" in last[-1].text
+    offered = [b.payload.split("@")[0] for b in last[-1].buttons]
+    assert {"/edit:full_name", "/edit:birth_year", "/edit:phone", "/edit:commune", "/edit:doses"} <= set(offered)
+    last = pressed(settings, channel, last, "/edit:birth_year")
+    assert "Năm sinh" in last[-1].text
+    last = typed(settings, channel, "sinh nam 1960")
+    # Straight back to the summary: the questions already answered are not asked again.
+    assert "Bạn kiểm tra lại tờ khai" in last[-1].text and "1960" in last[-1].text and "1980" not in last[-1].text
+    assert len(last) == 1
+    pressed(settings, channel, last, "/confirm")
+    [record] = declarations(settings)
+    assert record.birth_year == 1960 and record.full_name == "Lê Văn Tâm" and record.answers["doses"] == 2
+    assert record.channel == channel
+
+
+def test_symptoms_added_in_a_correction_ask_the_questions_that_follow_from_them(settings):
+    at_step(settings, "summary-symptoms", "chronic")
+    send(settings, "summary-symptoms", "không")
+    send(settings, "summary-symptoms", payload="/edit")
+    said, _ = send(settings, "summary-symptoms", payload="/edit:symptoms")
+    assert "14 ngày" in said
+    said, _ = send(settings, "summary-symptoms", "bị ho")
+    assert "nguy hiểm" in said  # danger signs and onset were never asked: they are now
+    said, _ = send(settings, "summary-symptoms", "không")
+    assert "bắt đầu" in said
+    said, session = send(settings, "summary-symptoms", "hôm kia")
+    assert session.step == "summary" and "Ho" in said and "30/11/2026" in said
+
+
+def test_typed_words_at_the_summary(settings):
+    at_step(settings, "summary-words", "chronic")
+    send(settings, "summary-words", "không")
+    said, _ = send(settings, "summary-words", "sửa")
+    assert "Bạn muốn sửa thông tin nào?" in said
+    said, _ = send(settings, "summary-words", "Số mũi vắc xin")  # a button's title, typed
+    assert "liều" in said
+    said, _ = send(settings, "summary-words", "hai mũi")
+    assert "Bạn kiểm tra lại tờ khai" in said
+    said, _ = send(settings, "summary-words", "gì vậy")  # neither: the summary again, with what to press
+    assert "Bạn bấm 'Đúng, gửi'" in said and declarations(settings) == []
+    send(settings, "summary-words", "gửi")
+    assert len(declarations(settings)) == 1
+
+
+def test_the_summary_in_english(settings):
+    at_step(settings, "summary-en", "chronic", lang="en")
+    said, _ = send(settings, "summary-en", "yes I have asthma")
+    for shown in ("Please check your declaration", "Name: Lê Văn Tâm", "Year of birth: 1980", "Yes (asthma)",
+                  "Correct, send", "Edit"):
+        assert shown in said, (shown, said)
+    said, _ = send(settings, "summary-en", payload="/confirm")
+    assert "Your declaration is recorded" in said
+
+
+def test_danger_signs_are_saved_at_once_without_a_summary(settings):
+    """115 and the staff alert must not wait for a press."""
+    at_step(settings, "summary-danger", "chronic",
+            data={**BEFORE["chronic"], "symptoms": ["fever", "breathing"], "danger_signs": ["chest_pain"],
+                  "onset": "2026-12-01"})
+    said, session = send(settings, "summary-danger", "không")
+    assert "115" in said and "kiểm tra lại" not in said
+    assert [r.risk_level for r in declarations(settings)] == ["danger"]
+
+
+def test_a_household_members_summary_leaves_the_shared_phone_and_commune_alone(settings):
+    data = {**BEFORE["chronic"], "household_of": 1}
+    at_step(settings, "summary-member", "chronic", data=data)
+    send(settings, "summary-member", "không")
+    replies = handle(settings, Inbound(channel="telegram", user_id="summary-member", kind="button", payload="/edit"))
+    offered = [b.payload.split("@")[0] for b in replies[-1].buttons]
+    assert "/edit:birth_year" in offered and "/edit:phone" not in offered and "/edit:commune" not in offered
+
+
+def test_a_call_has_no_summary(settings):
+    """On the hotline each keypad answer is read back as it is given: the last answer saves the declaration."""
+    at_step(settings, "+84912345601", "chronic", channel="voice")
+    said, session = send(settings, "+84912345601", payload="/no", channel="voice")
+    assert session.flow is None and len(declarations(settings)) == 1
