@@ -17,9 +17,10 @@ M = TypeVar("M", bound=BaseModel)
 
 # An id as providers send it: no spaces or control characters, bounded (it ends up in Redis keys).
 Id = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f\x7f]+$")]
-# Free text from a citizen: bounded so a 1 MB "message" never reaches the engine.
-Text = Annotated[str, StringConstraints(max_length=8000)]
-Short = Annotated[str, StringConstraints(max_length=512)]
+# Free text from a citizen: bounded so a 1 MB "message" never reaches the engine, and without NUL, which no
+# keyboard types and PostgreSQL cannot store (the worker would fail on it after the webhook said yes).
+Text = Annotated[str, StringConstraints(max_length=8000, pattern=r"^[^\x00]*$")]
+Short = Annotated[str, StringConstraints(max_length=512, pattern=r"^[^\x00]*$")]
 Url = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https?://[^\s\x00-\x1f\x7f]+$")]
 
 

@@ -30,6 +30,7 @@ CASES = [
     ("chat missing", lambda: recorded("telegram", "message_without_chat"), 400, False),
     ("text is a list", lambda: changed("message_text", "message.text", ["xin", "chào"]), 400, False),
     ("text is a number", lambda: changed("message_text", "message.text", 115), 400, False),
+    ("text with a NUL", lambda: changed("message_text", "message.text", "xin\u0000chào"), 400, False),
     ("from.id as text", lambda: changed("message_text", "message.from.id", "501234567"), 400, False),
     ("update_id as text", lambda: changed("message_text", "update_id", "810000001"), 400, False),
     ("no update_id", lambda: recorded("telegram", "no_update_id"), 400, False),

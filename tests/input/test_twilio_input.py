@@ -31,6 +31,7 @@ SMS = [
     ("MessageSid not a Twilio sid", lambda: with_("sms_inbound_text", MessageSid="SM-1", SmsSid=None), 400, False),
     ("NumMedia is words", lambda: with_("sms_inbound_image", NumMedia="one"), 400, False),
     ("media url is not a url", lambda: with_("sms_inbound_image", MediaUrl0="file:///etc/passwd"), 400, False),
+    ("Body with a NUL", lambda: with_("sms_inbound_text", Body="khai\x00bao"), 400, False),
     ("Body of 9000 characters", lambda: with_("sms_inbound_text", Body="a" * 9000), 400, False),
 ]
 
@@ -120,3 +121,18 @@ REFUSED = [
 def test_signature_and_size_refusals(hooks, case, post, status):
     response = post(hooks)
     assert (response.status_code, response.wrote) == (status, False)
+
+
+# Caller ids Twilio really sends besides E.164: withheld, unknown, a Twilio Client, a SIP address, none.
+CALLERS = ["anonymous", "+266696687", "client:alice", "sip:alice@example.com", None, "84912345678"]
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=[str(c) for c in CALLERS])
+def test_odd_caller_ids_go_through_the_hotline(hooks, caller):
+    sid = "CA" + format(CALLERS.index(caller), "032x")
+    steps = [("/voice/incoming", None), ("/voice/language", "1"), ("/voice/menu", "3"), ("/voice/lookup", "9"),
+             ("/voice/menu", "2")]
+    for path, digits in steps:
+        response = hooks.voice(path, with_("voice_incoming", CallSid=sid, From=caller, Caller=caller, Digits=digits))
+        assert response.status_code == 200, (path, response.get_data(as_text=True))
+        assert b"<Response>" in response.data

@@ -54,6 +54,7 @@ CASES = [
     ("message.text is an object", lambda: changed("user_send_text", setting("message.text", {"t": "x"})), 400, False),
     ("message.msg_id is a number", lambda: changed("user_send_text", setting("message.msg_id", 96)), 400, False),
     ("message is a string", lambda: changed("user_send_text", setting("message", "khai bao")), 400, False),
+    ("message.text with a NUL", lambda: changed("user_send_text", setting("message.text", "khai\u0000bao")), 400, False),
     ("message.text of 9000 characters", lambda: changed("user_send_text", setting("message.text", "a" * 9000)),
      400, False),
     ("body is a JSON list", lambda: b"[" + recorded("zalo", "user_send_text") + b"]", 400, False),
