@@ -7,7 +7,7 @@ from babel.dates import get_day_names
 from bot import staff_hours
 from bot.alerts import raise_alert
 from bot.handoff_models import Handoff
-from bot.handoffs import ACTIVE, active_for, add_message, close, open_handoff
+from bot.handoffs import ACTIVE, active_for, add_message, close, open_handoff, publish
 from bot.menu import BOT_WORDS, CANCEL_WORDS, MENU_WORDS, is_word, show_menu, wants_to_stop
 from bot.turn import Turn
 from core import clock
@@ -113,6 +113,7 @@ def join(turn: Turn) -> None:
     inbound = turn.inbound
     add_message(turn.db, handoff, "citizen", turn.text or None, inbound.kind,
                 inbound.media_url or inbound.extra.get("media_url"))
+    publish(turn.redis, handoff, "citizen")
     now = clock.now(turn.settings).timestamp()  # the schedules' clock, so a test can move it
     if turn.payload == "/staff" or not turn.session.handoff_ack_at or now - turn.session.handoff_ack_at >= QUIET_S:
         turn.session.handoff_ack_at = now

@@ -17,6 +17,7 @@ from core.privacy import mask_phone
 from core.settings import Settings
 
 ACTIVE = ("open", "held")
+STREAM = "loa:handoffs"  # one entry per new message in a thread: the console refreshes the thread it shows
 CONTEXT_HOURS = 24  # what the citizen said before asking, shown with the thread
 
 
@@ -51,6 +52,12 @@ def add_message(db: Session, handoff: Handoff, author: str, text: str | None, ki
     db.add(message)
     db.flush()
     return message
+
+
+def publish(client, handoff: Handoff, author: str) -> None:
+    """Tell whoever follows the stream (the console) that a thread has a new message."""
+    client.xadd(STREAM, {"handoff_id": handoff.id, "reference": handoff.reference, "author": author,
+                         "status": handoff.status}, maxlen=10000)
 
 
 def queue(db: Session, statuses: tuple[str, ...] = ACTIVE, limit: int = 200) -> list[Handoff]:
