@@ -35,9 +35,8 @@ def without_preamble(text: str) -> str:
     folded = " ".join(fold(w) for w in words)
     match = _PREAMBLE.match(folded + " ")
     if match:
-        cut = len(match.group(0).split())
-        if len(words) > cut:
-            words = words[cut:]
+        # Only the opening typed ("tôi tên là"): no name yet.
+        words = words[len(match.group(0).split()):]
     while len(words) > 2 and fold(words[-1]) in _TAIL:
         words = words[:-1]
     return " ".join(w.strip(",.") for w in words)

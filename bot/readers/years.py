@@ -11,6 +11,7 @@ MAX_AGE = 120
 # An age is a number said with "tuổi" / "years old", or after "I am" / "age".
 _AGE_AFTER = re.compile(r"(?<!\d)(\d{1,3})\s*(?:tuoi|t|years?\s*old|yrs?\s*old|yo|y\s*o)(?![a-z])")
 _AGE_BEFORE = re.compile(r"(?:\bi\s*am|\bi\s*m|\bim|\baged?|\bnam\s*nay)\s+(\d{1,3})(?!\d)(?!\s*[/.-]\d)")
+_BABY = re.compile(r"(?<!\d)\d{1,2}\s*(?:thang(?:\s*tuoi)?|months?(?:\s*old)?)(?![a-z])")
 _DATE = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](\d{2}|\d{4})(?!\d)")
 _NUMBER = re.compile(r"(?<!\d)\d+(?!\d)")
 
@@ -41,6 +42,8 @@ def _checked(year: int, this_year: int) -> YearReading:
 def read_birth_year(text: str, this_year: int) -> YearReading:
     """The year of birth in a short answer, from a year (4 or 2 digits, or inside a date) or an age."""
     folded = fold(text)
+    if _BABY.search(folded):
+        return YearReading(this_year)  # "6 tháng tuổi": a baby, born this year (or late last year)
     age = _AGE_AFTER.search(folded) or _AGE_BEFORE.search(folded)
     if age:
         years = int(age.group(1))

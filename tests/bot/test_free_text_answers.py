@@ -79,6 +79,7 @@ YEARS = [
     ("72 tuoi", "vi", 1954, "số điện thoại"),
     ("ba 72 tuổi", "vi", 1954, "số điện thoại"),
     ("năm nay 72", "vi", 1954, "số điện thoại"),
+    ("chau 6 thang tuoi", "vi", 2026, "số điện thoại"),  # a baby
     ("born in 1952", "en", 1952, "phone number"),
     ("I am 72", "en", 1954, "phone number"),
     ("I'm 72 years old", "en", 1954, "phone number"),
@@ -240,6 +241,7 @@ NAMES = [
     ("ba ten la nguyen thi hoa", "en", None, "Nguyễn Thị Hoa", "Your name is Nguyễn Thị Hoa, is that right?"),
     ("khai báo y tế", "vi", None, None, "ví dụ: Nguyễn Văn An"),  # a request is nobody's name
     ("tôi tên là 0912345678", "vi", None, None, "ví dụ: Nguyễn Văn An"),
+    ("tôi tên là", "vi", None, None, "ví dụ: Nguyễn Văn An"),  # the opening only: no name yet
 ]
 
 
@@ -420,3 +422,32 @@ def test_a_call_has_no_summary(settings):
     at_step(settings, "+84912345601", "chronic", channel="voice")
     said, session = send(settings, "+84912345601", payload="/no", channel="voice")
     assert session.flow is None and len(declarations(settings)) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("web", "worker")
+def test_zalo_summary_and_correction_through_the_sandbox(settings, sandbox_clean):
+    """Over real HTTP: the sandbox's signed Zalo webhooks, a real worker, the replies sent to the sandbox."""
+    from tests.bot.test_end_to_end_chat import _messages, _press_zalo, _reply_with, _zalo
+
+    sandbox, user, seen = sandbox_clean, "5550091", 0
+    for text, expected in (("khai bao", "đồng ý"), ("/consent:yes", "Họ và tên"),
+                           ("toi ten la tran van binh", "Năm sinh"), ("nam 1952", "điện thoại"),
+                           ("0912 345 681", "xã hoặc phường"), ("hac thanh", "14 ngày"), ("khong", "tiếp xúc"),
+                           ("khong co a", "vùng dịch"), ("khong", "liều"), ("tiêm đủ 2 mũi", "bệnh nền"),
+                           ("khong", "Đúng, gửi")):
+        _zalo(sandbox, user, event_name="user_send_text", text=text)
+        seen = len(_reply_with(sandbox, "zalo", user, seen, expected))
+    messages = _messages(sandbox, "zalo", user, seen)
+    assert "Trần Văn Bình" in messages[-1]["text"] and "0912 *** 681" in messages[-1]["text"]
+    for title, expected in (("Sửa", "Bạn muốn sửa thông tin nào?"), ("Năm sinh", "Năm sinh")):
+        _press_zalo(sandbox, user, messages, title)
+        messages = _reply_with(sandbox, "zalo", user, seen, expected)
+        seen = len(messages)
+    _zalo(sandbox, user, event_name="user_send_text", text="ba 72 tuổi")
+    messages = _reply_with(sandbox, "zalo", user, seen, "1954")
+    seen = len(messages)
+    _press_zalo(sandbox, user, messages, "Đúng, gửi")
+    _reply_with(sandbox, "zalo", user, seen, "đã được ghi nhận")
+    [record] = declarations(settings)
+    assert record.birth_year == 1954 and record.full_name == "Trần Văn Bình" and record.answers["doses"] == 2
