@@ -244,14 +244,31 @@ def test_fuzz_sms(hooks, input_settings, path, seeds):
     run()
 
 
+def _sandbox_voice_pairs(settings, status: bool) -> list[tuple[str, str]]:
+    """What the Twilio stand-in sends for a call (sandbox.twilio_call_run.base_params), plus a progress event."""
+    from types import SimpleNamespace
+
+    from sandbox.twilio_call_run import base_params
+
+    call = SimpleNamespace(account_sid=settings.twilio_account_sid, sid="CA" + "5" * 32, status="in-progress",
+                           to="+84987654321", from_=settings.twilio_from_number, direction="outbound-api",
+                           amd="Enable", answered_by="human", async_amd_callback=None)
+    params = base_params(call)
+    if status:
+        params.update(CallStatus="completed", CallbackSource="call-progress-events", SequenceNumber="4",
+                      Timestamp="Wed, 02 Dec 2026 02:31:05 +0000", CallDuration="31", SipResponseCode="200")
+    return list(params.items())
+
+
 @pytest.mark.parametrize("path,seeds", [
-    ("/voice/incoming", ["voice_incoming"]),
+    ("/voice/incoming", ["voice_incoming", "sandbox call"]),
     ("/voice/menu", ["voice_gather_digits"]),
     ("/voice/recorded", ["voice_recorded"]),
-    ("/voice/status?attempt=1", ["voice_status_ringing", "voice_status_completed"]),
+    ("/voice/status?attempt=1", ["voice_status_ringing", "voice_status_completed", "sandbox status"]),
 ])
 def test_fuzz_voice(hooks, input_settings, path, seeds):
-    forms = [recorded_pairs(name) for name in seeds]
+    forms = [_sandbox_voice_pairs(input_settings, name.endswith("status")) if name.startswith("sandbox")
+             else recorded_pairs(name) for name in seeds]
 
     @FUZZ
     @given(pairs=mutated_form(forms))
