@@ -11,7 +11,7 @@ DATA_WORDS = (
     N_("campaign_paused"),
     # campaign states and moves, delivery statuses
     N_("draft"), N_("awaiting_approval"), N_("scheduled"), N_("running"), N_("paused"), N_("finished"),
-    N_("cancelled"), N_("submit"), N_("approve"), N_("launch"), N_("pause"), N_("resume"), N_("cancel"),
+    N_("cancelled"), N_("launching"), N_("submit"), N_("approve"), N_("launch"), N_("pause"), N_("resume"), N_("cancel"),
     N_("queued"), N_("sending"), N_("sent"), N_("delivered"), N_("seen"), N_("failed"),
     # tracing contact states and import problems
     N_("pending"), N_("calling"), N_("reached"), N_("unreachable"), N_("closed"), N_("opted_out"),

@@ -50,3 +50,35 @@ def signed_in(console_app, accounts):
 
 
 FULL_PHONE = re.compile(r"\+84\d{9}")
+
+
+def add_declaration(session, *, phone="+84912345678", name="Nguyen Van An", risk="high", commune=None,
+                    channel="zalo", reasons=("fever",), household_of=None, created_at=None):
+    """A citizen with one declaration (and an alert for it when the risk is high or danger); returns it."""
+    from core.models import Alert, Citizen, Declaration
+
+    citizen = Citizen(phone=None, name=name)
+    session.add(citizen)
+    session.flush()
+    declaration = Declaration(citizen_id=citizen.id, channel=channel, full_name=name, birth_year=1980, phone=phone,
+                              commune_code=commune, answers={"symptoms": ["fever"]}, risk_level=risk,
+                              rule_version="2026-11-01", reasons=list(reasons), household_of_id=household_of)
+    if created_at is not None:
+        declaration.created_at = created_at
+    session.add(declaration)
+    session.flush()
+    if risk in ("high", "danger"):
+        session.add(Alert(kind="high_risk" if risk == "high" else "danger", severity="high" if risk == "high" else "critical",
+                          citizen_id=citizen.id, declaration_id=declaration.id, summary=f"{risk} risk declaration",
+                          details={}))
+    session.flush()
+    return declaration
+
+
+def audit_actions(session, action: str) -> list:
+    """The audit rows with `action`, oldest first."""
+    from sqlalchemy import select
+
+    from core.staff_models import AuditEntry
+
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
