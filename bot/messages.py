@@ -49,7 +49,7 @@ class Reply:
     """One message Loa sends back; channels render buttons as they can (quick replies, numbered list, keypad).
 
     ask: what kind of answer the step waits for: None (free text or buttons), "contact" (share phone),
-    "location", "digits" (voice keypad number), "record" (voice message).
+    "location", "digits" (voice keypad number), "record" (voice message), "speech" (said aloud on a call).
     """
 
     text: str
@@ -58,6 +58,7 @@ class Reply:
     multi_select: bool = False  # buttons toggle (symptoms); voice reads them one by one
     language: str = "vi"
     urgent: bool = False  # danger: voice offers to connect to the CDC at once
+    hints: list[str] = field(default_factory=list)  # ask="speech": phrases the recogniser should expect
 
     def to_dict(self) -> dict:
         """A JSON-safe dict."""
@@ -68,6 +69,7 @@ class Reply:
             "multi_select": self.multi_select,
             "language": self.language,
             "urgent": self.urgent,
+            "hints": list(self.hints),
         }
 
     @classmethod

@@ -179,7 +179,8 @@ def step():
                                                payload=payload, text=text))
 
     before = json.loads(raw)
-    state = twiml.next_state(before, digits, send, contact.language)
+    speech = "" if request.args.get("noinput") else request.form.get("SpeechResult", "")
+    state = twiml.next_state(before, digits, send, contact.language, speech=speech)
     if before.get("offered") or before["mode"] == "urgent":
         state = {**state, "offered": True}  # the CDC was offered on this call (by the engine or by us)
     return _twiml(_show(settings, contact, attempt, state))

@@ -6,6 +6,8 @@ its TwiML and `next_state(plan, digits, send, lang)` applies the keys pressed:
 
   buttons  -> "Press N for TITLE" in a one-digit <Gather> (more than nine: typed, then #)
   digits   -> a #-terminated <Gather>, then "you entered 1 9 5 7, press 1 to confirm, 2 to enter it again"
+  speech   -> a speech <Gather> in the call's language with the reply's hints; what was heard goes to the
+              engine as text (which asks for a keypad confirmation: a misheard word is never recorded)
   multi    -> every option but "/done" asked as yes/no; the chosen ones are sent, then "/done"
   urgent   -> "press 1 to talk to the CDC now" before anything else (mode "cdc" when pressed)
   end      -> nothing more to ask: the caller decides what follows (main menu, goodbye)
@@ -96,7 +98,9 @@ def _texts(replies: list[Reply]) -> list[str]:
 
 
 def _asking(reply: Reply) -> bool:
-    return bool(reply.buttons) or reply.ask == "digits"
+    return bool(reply.buttons) or reply.ask in ("digits", "speech")
+
+MAX_HINTS = 500  # Twilio reads at most this many hint phrases
 
 
 def plan(replies: list[Reply]) -> dict:
@@ -112,6 +116,8 @@ def plan(replies: list[Reply]) -> dict:
     if last is None or not _asking(last):
         return {**base, "mode": "end", "say": _texts(replies), "ask": ""}
     intro, question = _texts(replies[:-1]), " ".join(clean(last.text))
+    if last.ask == "speech":
+        return {**base, "mode": "speech", "say": intro, "ask": question, "hints": list(last.hints)[:MAX_HINTS]}
     if last.multi_select and last.buttons:
         options = [{"title": " ".join(clean(b.title)), "payload": b.payload, "was": b.title.lstrip().startswith("✓")}
                    for b in last.buttons if b.payload != DONE]
@@ -164,12 +170,14 @@ def prompt(state: dict, lang: str) -> tuple[list[str], int | None, str]:
         return say_lines + [_("Enter the number on your keypad, then press the hash key.")], None, "#"
     if mode == "urgent":
         return say_lines + [_("To talk to the provincial CDC now, press 1.")], 1, ""
+    if mode == "speech":
+        return say_lines, None, ""
     return say_lines, None, ""
 
 
 def asks(state: dict) -> bool:
     """True when the plan waits for keys (its TwiML is a Gather)."""
-    return state["mode"] in ("buttons", "multi", "digits", "urgent")
+    return state["mode"] in ("buttons", "multi", "digits", "urgent", "speech")
 
 
 def render(state: dict, lang: str, action_url: str, response: VoiceResponse | None = None) -> VoiceResponse:
@@ -184,6 +192,10 @@ def render(state: dict, lang: str, action_url: str, response: VoiceResponse | No
                "timeout": KEY_TIMEOUT_S if num_digits else DIGITS_TIMEOUT_S, "finish_on_key": finish}
     if num_digits:
         options["num_digits"] = num_digits
+    if state["mode"] == "speech":
+        options = {"action": action_url, "method": "POST", "input": "speech", "language": voice(lang)[1],
+                   "speech_timeout": "auto", "timeout": DIGITS_TIMEOUT_S,
+                   **({"hints": ", ".join(state["hints"])} if state.get("hints") else {})}
     gather = response.gather(**options)
     for sentence in sentences:
         say(gather, sentence, lang)
@@ -200,6 +212,8 @@ def _failed(state: dict, lang: str, heard: bool) -> dict:
     if failures >= MAX_FAILURES:
         return {"mode": "giveup", "say": [], "ask": "", "failures": failures, "urgent": state.get("urgent", False)}
     note = _("Sorry, that key is not valid.") if heard else _("I did not hear a key.")
+    if state["mode"] == "speech":
+        note = _("Sorry, I did not hear you.")
     return {**state, "say": [note], "failures": failures}
 
 
@@ -220,14 +234,17 @@ def pick(state: dict, digits: str | None, lang: str) -> tuple[str | None, dict]:
     return None, _failed(state, lang, heard=bool(digits))
 
 
-def next_state(state: dict, digits: str | None, send: Send, lang: str) -> dict:
-    """Apply the keys pressed (None or "" = no input) and return the next plan.
+def next_state(state: dict, digits: str | None, send: Send, lang: str, speech: str | None = None) -> dict:
+    """Apply the keys pressed (None or "" = no input) or the words heard, and return the next plan.
 
     The engine is called (through `send`) only when a question is fully answered: a button, a
-    confirmed number, or the last yes/no of a multi-select.
+    confirmed number, the last yes/no of a multi-select, or words heard at a speech question.
     """
     digits = (digits or "").strip().rstrip("#")
     mode = state["mode"]
+    if mode == "speech":
+        heard = " ".join((speech or "").split())
+        return plan(send(text=heard)) if heard else _failed(state, lang, heard=False)
     if mode == "urgent":
         if digits == "1":
             return {"mode": "cdc", "say": [], "ask": "", "failures": 0, "urgent": True}

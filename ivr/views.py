@@ -215,7 +215,8 @@ def declare():
     call = _load()
     if not call.get("plan") or call.get("at") != "declare":
         return _main_menu(call)
-    plan = twiml.next_state(call["plan"], _digits(), _engine_send(call), call["lang"])
+    speech = "" if request.args.get("noinput") else request.form.get("SpeechResult", "")
+    plan = twiml.next_state(call["plan"], _digits(), _engine_send(call), call["lang"], speech=speech)
     return _show_declaration(call, plan)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core.models import Alert, Declaration
 from ivr.simulate import call
-from tests.ivr.hotline_calls import CALLER, HANG_UP, LOW_RISK, events, place, set_local_time, spoken
+from tests.ivr.hotline_calls import CALLER, COMMUNE, HANG_UP, LOW_RISK, events, place, set_local_time, spoken
 
 
 @pytest.fixture()
@@ -71,7 +71,7 @@ CHAT_HINTS = {"en": ("type", "tap", "button", "done", "choose"), "vi": ("gõ", "
 @pytest.mark.parametrize("lang, retry", [("en", "Please enter a year of birth between 1900"),
                                          ("vi", "Vui lòng nhập năm sinh từ 1900")])
 def test_a_year_the_engine_refuses_is_asked_again_in_keypad_words(hotline, lang, retry):
-    text = spoken(place(hotline, lang, ["1", "1", "1850#", "1", "1980#", "1", "1", *["2"] * 6, *["2"] * 4, "2", HANG_UP]))
+    text = spoken(place(hotline, lang, ["1", "1", "1850#", "1", "1980#", "1", *COMMUNE, "1", *["2"] * 6, *["2"] * 4, "2", HANG_UP]))
     assert retry in text
     after_menu = text[text.index("1 8 5 0"):].lower()  # the declaration: the retry, the symptoms, the onset
     assert not [hint for hint in CHAT_HINTS[lang] if hint in after_menu]
@@ -79,7 +79,7 @@ def test_a_year_the_engine_refuses_is_asked_again_in_keypad_words(hotline, lang,
 
 def test_symptoms_are_asked_one_by_one_and_the_chosen_ones_recorded(hotline, db):
     # fever yes, cough yes, the rest no; danger signs all no; onset "yesterday" (2); contact yes.
-    keys = ["1", "1", "1980#", "1", "1", "1", *["2"] * 5, *["2"] * 4, "2", "1", "2", "2", "2"]
+    keys = ["1", "1", "1980#", "1", *COMMUNE, "1", "1", *["2"] * 5, *["2"] * 4, "2", "1", "2", "2", "2"]
     text = spoken(place(hotline, "en", [*keys, "2", HANG_UP]))
     assert "Do you have any of these danger signs right now?" in text
     assert "When did the symptoms start?" in text and "type a date" not in text
@@ -91,7 +91,7 @@ def test_symptoms_are_asked_one_by_one_and_the_chosen_ones_recorded(hotline, db)
 
 def test_danger_signs_offer_the_cdc_at_once(hotline, db):
     # Difficulty breathing: yes -> EMERGENCY; then "1" at the CDC offer rings the on-duty numbers.
-    keys = ["1", "1", "1950#", "1", "2", "2", "1", *["2"] * 4, *["2"] * 4, "1", "2", "2", "2", "2", "1"]
+    keys = ["1", "1", "1950#", "1", *COMMUNE, "2", "2", "1", *["2"] * 4, *["2"] * 4, "1", "2", "2", "2", "2", "1"]
     transcript = place(hotline, "en", keys, dial_status="completed")
     text = spoken(transcript)
     assert "CALL 115 NOW" in text and "To talk to the provincial CDC now, press 1." in text
@@ -103,14 +103,35 @@ def test_danger_signs_offer_the_cdc_at_once(hotline, db):
 
 
 def test_silence_at_the_cdc_offer_goes_back_to_the_main_menu(hotline):
-    keys = ["1", "1", "1950#", "1", "2", "2", "1", *["2"] * 4, *["2"] * 4, "1", "2", "2", "2", "2", ""]
+    keys = ["1", "1", "1950#", "1", *COMMUNE, "2", "2", "1", *["2"] * 4, *["2"] * 4, "1", "2", "2", "2", "2", ""]
     text = spoken(place(hotline, "en", [*keys, HANG_UP]))
     assert text.rindex("To talk to the provincial CDC now") < text.rindex("Main menu.")
 
 
 @pytest.mark.parametrize("key, note", [("5", "Sorry, that key is not valid."), ("", "I did not hear a key.")])
 def test_three_failed_answers_in_the_declaration_transfer_to_the_cdc(hotline, key, note):
-    transcript = place(hotline, "en", ["1", "1", "1957#", "1", key, key, key])
+    transcript = place(hotline, "en", ["1", "1", "1957#", "1", *COMMUNE, key, key, key])
     text = spoken(transcript)
     assert text.count(note) == 2 and text.count("Fever? Press 1 for yes, 2 for no.") == 3
     assert "Let me connect you to the CDC. Please hold." in text and events(transcript, "dial")
+
+
+def test_the_commune_is_said_aloud_and_confirmed_on_the_keypad(hotline, db):
+    """An old ward name heard by the recogniser is offered as today's ward; 2 says it again, 1 confirms."""
+    keys = ["1", "1", "1957#", "1", "phuong dong ve", "2", "Hạc Thành", "1", *LOW_RISK[5:], HANG_UP]
+    transcript = place(hotline, "vi", keys)
+    text = spoken(transcript)
+    assert "Sau tiếng bíp, bạn hãy nói tên xã hoặc phường nơi bạn ở" in text
+    assert "Có phải bạn nói Phường Hạc Thành (Phuong Dong Ve cũ)?" in text and "Mời bạn thử lại." in text
+    heard = [e for e in events(transcript, "gather") if e["input"] == "speech"]
+    assert len(heard) == 2 and {e["language"] for e in heard} == {"vi-VN"}
+    with db() as session:
+        assert session.scalars(select(Declaration.commune_code)).one() == 14797  # Phường Hạc Thành
+
+
+def test_a_commune_never_heard_can_be_skipped(hotline, db):
+    keys = ["1", "1", "1957#", "1", "xyz abc", "2", *LOW_RISK[5:], HANG_UP]
+    text = spoken(place(hotline, "en", keys))
+    assert "Sorry, I did not catch the name of a commune." in text
+    with db() as session:
+        assert session.scalars(select(Declaration.commune_code)).one() is None

@@ -177,3 +177,15 @@ def test_every_ivr_prompt_has_a_vietnamese_translation():
     with (TRANSLATIONS / "vi" / "LC_MESSAGES" / "ivr.po").open("rb") as fh:
         missing = [m.id for m in read_po(fh) if m.id and not m.string]
     assert missing == []
+
+
+def test_a_speech_question_is_a_speech_gather_with_the_hints_in_the_call_language():
+    from ivr import twiml
+
+    state = twiml.plan([Reply("Say your commune.", ask="speech", hints=["Hạc Thành", "Quảng Phú"])])
+    xml = str(twiml.render(state, "vi", "https://loa.example/voice/declare"))
+    assert 'input="speech"' in xml and 'language="vi-VN"' in xml and 'hints="Hạc Thành, Quảng Phú"' in xml
+    sent = []
+    after = twiml.next_state(state, "", lambda **kw: sent.append(kw) or [Reply("ok")], "vi", speech="hac thanh")
+    assert sent == [{"text": "hac thanh"}] and after["mode"] == "end"
+    assert twiml.next_state(state, "", lambda **kw: [], "vi", speech="")["say"] == ["Xin lỗi, tôi chưa nghe thấy bạn nói."]
