@@ -1,6 +1,8 @@
 """Before a declaration is saved: the answers read back, sent as they are or one of them corrected."""
 from __future__ import annotations
 
+import re
+
 from bot import places
 from bot.answers import yes_no
 from bot.flows.declaration_fields import DATA_KEYS, FIELDS, shown
@@ -9,6 +11,20 @@ from bot.turn import Turn
 
 SEND_WORDS = {"gui", "gui di", "dung gui", "dung roi gui", "send", "submit", "xac nhan", "confirm"}
 EDIT_WORDS = {"sua", "sua lai", "sai", "chua dung", "khong dung", "edit", "change", "correct it", "wrong"}
+# "sửa năm sinh", "sai số điện thoại", "wrong phone": the answer named with the correction (folded words).
+_EDIT_WORD = re.compile(r"\b(?:sua|sai|nham|edit|change|wrong|correct)\b")
+FIELD_WORDS = (
+    ("birth_year", ("nam sinh", "tuoi", "year", "age", "born")),
+    ("phone", ("dien thoai", "sdt", "so dt", "phone")),
+    ("commune", ("xa", "phuong", "dia chi", "commune", "ward", "address")),
+    ("symptoms", ("trieu chung", "symptom")),
+    ("onset", ("ngay bat dau", "khi nao", "tu ngay", "since", "onset", "started")),
+    ("contact", ("tiep xuc", "contact")),
+    ("epidemic_area", ("vung dich", "epidemic", "area")),
+    ("doses", ("mui", "lieu", "vac", "dose", "shot")),
+    ("chronic", ("benh nen", "chronic", "condition")),
+    ("full_name", ("ten", "name")),
+)
 
 
 def _lines(turn: Turn) -> list[tuple[str, str, str]]:
@@ -60,6 +76,16 @@ def ask_which(turn: Turn) -> None:
     turn.say(turn._("Which answer do you want to change?"), buttons + [(turn._("Correct, send"), "/confirm")])
 
 
+def _named(folded: str) -> str | None:
+    """The answer a typed correction names ('sửa năm sinh' -> birth_year), or None."""
+    if not _EDIT_WORD.search(folded):
+        return None
+    for step, words in FIELD_WORDS:
+        if any(re.search(rf"\b{re.escape(w)}", folded) for w in words):
+            return step
+    return None
+
+
 def answer_summary(turn: Turn) -> bool:
     """Send (True), or pick an answer to correct and ask that question again."""
     from bot.flows.declaration import DECLARATION  # the flow's table imports this module
@@ -67,7 +93,7 @@ def answer_summary(turn: Turn) -> bool:
     payload, folded = turn.payload or "", turn.folded
     if payload == "/confirm" or folded in SEND_WORDS:
         return True
-    step = payload.removeprefix("/edit:") if payload.startswith("/edit:") else None
+    step = payload.removeprefix("/edit:") if payload.startswith("/edit:") else _named(folded)
     if step and step in {row[0] for row in _editable(turn)}:
         turn.session.data["_editing"] = True
         turn.session.step = step

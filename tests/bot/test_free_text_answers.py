@@ -388,6 +388,23 @@ def test_typed_words_at_the_summary(settings):
     assert len(declarations(settings)) == 1
 
 
+@pytest.mark.parametrize("text, lang, question", [
+    ("sửa năm sinh", "vi", "Năm sinh"),
+    ("sai so dien thoai", "vi", "Số điện thoại của bạn"),
+    ("nhầm xã rồi", "vi", "xã hoặc phường"),
+    ("sua benh nen", "vi", "bệnh nền"),
+    ("sửa số mũi", "vi", "liều"),
+    ("wrong phone", "en", "Your phone number"),
+    ("change the number of doses", "en", "How many doses"),
+    ("change my year of birth", "en", "Year of birth"),
+])
+def test_a_correction_typed_with_the_answer_it_names(settings, text, lang, question):
+    at_step(settings, f"summary-typed-{abs(hash(text))}", "chronic", lang=lang)
+    send(settings, f"summary-typed-{abs(hash(text))}", "không" if lang == "vi" else "no")
+    said, session = send(settings, f"summary-typed-{abs(hash(text))}", text)
+    assert question in said and session.data.get("_editing") is True
+
+
 def test_the_summary_in_english(settings):
     at_step(settings, "summary-en", "chronic", lang="en")
     said, _ = send(settings, "summary-en", "yes I have asthma")
