@@ -276,7 +276,8 @@ def _once(step: Step) -> Step:
 DECLARATION = Flow("declaration", (
     Step("consent", ask_consent, answer_consent, skip=has_consent),
     *map(_once, (
-        Step("full_name", ask_name, answer_name, skip=lambda t: _is_voice(t) or bool(t.session.data.get("full_name"))),
+        Step("full_name", ask_name, answer_name,
+             skip=lambda t: (_is_voice(t) and not _member(t)) or "full_name" in t.session.data),
         Step("birth_year", ask_birth_year, answer_birth_year, skip=lambda t: bool(t.session.data.get("birth_year"))),
         Step("phone", ask_phone, answer_phone, skip=skip_phone),
         Step("commune", ask_commune, answer_commune, skip=skip_commune),

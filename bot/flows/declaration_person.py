@@ -6,6 +6,7 @@ from bot.flows.declaration_fields import is_member as _member, is_voice as _is_v
 from bot.readers.names import read_name, without_preamble
 from bot.readers.years import read_birth_year
 from bot.text import fold
+from bot.flows import name_by_voice
 from bot.turn import Turn
 from core import clock
 from core.i18n import N_
@@ -13,7 +14,10 @@ from core.i18n import N_
 
 # --- name ---------------------------------------------------------------------------------
 def ask_name(turn: Turn) -> None:
-    """Ask for the full name (of the household member when declaring for one)."""
+    """Ask for the full name (of the household member when declaring for one; on a call, said aloud)."""
+    if _member(turn) and turn.channel == "voice":
+        name_by_voice.ask(turn)
+        return
     if _member(turn):
         turn.say(turn._("Full name of the household member?"))
     else:
@@ -35,6 +39,8 @@ def _confirm_name(turn: Turn, name: str) -> None:
 def answer_name(turn: Turn) -> bool:
     """A name has 2-100 characters and some letters; 'tôi tên là' is dropped, diacritics restored when certain,
     and a guessed spelling is confirmed."""
+    if turn.channel == "voice":
+        return name_by_voice.answer(turn)
     data = turn.session.data
     guess = data.pop("_name_guess", None)
     if guess:

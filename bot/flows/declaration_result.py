@@ -89,8 +89,8 @@ def finish(turn: Turn) -> None:
     turn.say(text, urgent=urgent)
     turn.session.data["_last_declaration"] = record.id
     household_of = data.get("household_of") or record.id
-    if turn.channel == "voice":
-        turn.session.end()
+    if turn.channel == "voice" and data.get("tracing_contact_id"):
+        turn.session.end()  # a tracing call ends after the person's own check
         return
     turn.session.start("household", "more", {"household_of": household_of, "phone": data.get("phone"),
                                               "commune_code": data.get("commune_code")})

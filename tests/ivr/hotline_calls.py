@@ -10,9 +10,9 @@ CALLER = "+84912345678"
 LANG_KEY = {"vi": "1", "en": "2"}
 HANG_UP = None  # as an input: the caller hangs up at that prompt
 # A declaration by keypad with no symptoms: consent, year, confirm, the commune said aloud and confirmed,
-# 7 symptoms "no", contact, area, doses 2, chronic.
+# 7 symptoms "no", contact, area, doses 2, chronic; then no other household member.
 COMMUNE = ["Hạc Thành", "1"]
-LOW_RISK = ["1", "1957#", "1", *COMMUNE, *["2"] * 7, "2", "2", "2", "2"]
+LOW_RISK = ["1", "1957#", "1", *COMMUNE, *["2"] * 7, "2", "2", "2", "2", "2"]
 
 
 def place(web, lang: str | None, keys: list, caller: str = CALLER, dial_status="completed",

@@ -104,7 +104,7 @@ def test_danger_signs_offer_the_cdc_at_once(hotline, db):
 
 def test_silence_at_the_cdc_offer_goes_back_to_the_main_menu(hotline):
     keys = ["1", "1", "1950#", "1", *COMMUNE, "2", "2", "1", *["2"] * 4, *["2"] * 4, "1", "2", "2", "2", "2", ""]
-    text = spoken(place(hotline, "en", [*keys, HANG_UP]))
+    text = spoken(place(hotline, "en", [*keys, "2", HANG_UP]))  # 2: no other household member
     assert text.rindex("To talk to the provincial CDC now") < text.rindex("Main menu.")
 
 
@@ -135,3 +135,14 @@ def test_a_commune_never_heard_can_be_skipped(hotline, db):
     assert "Sorry, I did not catch the name of a commune." in text
     with db() as session:
         assert session.scalars(select(Declaration.commune_code)).one() is None
+
+
+def test_a_household_member_is_declared_by_keypad_with_the_name_said_aloud(hotline, db):
+    member = ["1", "Trần Thị Hoa", "2", "Trần Thị Hoa", "1", "1960#", "1", *["2"] * 7, "2", "2", "2", "2", "2"]
+    text = spoken(place(hotline, "en", ["1", *LOW_RISK[:-1], *member, HANG_UP]))
+    assert "Would you like to declare for another member of your household?" in text
+    assert "I heard: Trần Thị Hoa. Is that right?" in text and "Let us try again." in text
+    with db() as session:
+        rows = session.scalars(select(Declaration).order_by(Declaration.id)).all()
+    assert [(r.full_name, r.birth_year) for r in rows][1] == ("Trần Thị Hoa", 1960)
+    assert rows[1].household_of_id == rows[0].id and rows[1].commune_code == rows[0].commune_code
