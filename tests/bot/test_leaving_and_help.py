@@ -122,6 +122,8 @@ def test_asking_for_a_person_gives_a_reference_and_the_hours_and_the_next_messag
                              "ba ten la Nguyen Thi Hoa, o phuong Dong Ve", "alo co ai khong"]
         assert any(line.author == "bot" and ref in line.text for line in lines)
         assert [h.reference for h in queue(db)] == [ref]
+        # The console follows the threads on a stream: one entry per citizen message that joined.
+        assert get_redis(settings).xlen("loa:handoffs") == 3
         close(db, handoff_id, "nv.hoa")
     # Closed by staff: the bot answers again.
     after = say(settings, user, text="toi muon khai bao y te")
@@ -152,6 +154,20 @@ def test_menu_words_huy_or_bot_leave_the_hand_off(settings, words, status_after,
         handoff = db.scalar(select(Handoff))
         assert handoff.status == status_after and (status_after == "open" or handoff.closed_by == "citizen")
     assert "họ và tên" in lower(say(settings, user, payload="/declare"))
+
+
+@pytest.mark.parametrize("channel, user", [("zalo", "4143046553463412299"), ("sms", "+84912345001")])
+def test_the_hand_off_works_the_same_on_zalo_and_sms(settings, channel, user):
+    """Zalo sends the pressed "Talk to the bot" button back as the text "/menu"; SMS shows it as a numbered list."""
+    opened = handle(settings, Inbound(channel=channel, user_id=user, text="cho toi gap can bo"))
+    assert "HT-" in texts(opened)
+    joined = handle(settings, Inbound(channel=channel, user_id=user, text="toi o xa Quang Phu"))
+    assert "đã được thêm vào yêu cầu" in texts(joined)
+    left = handle(settings, Inbound(channel=channel, user_id=user, text="/menu" if channel == "zalo" else "1"))
+    assert "nói chuyện lại với bot" in texts(left)
+    with session_scope(settings.database_url) as db:
+        handoff = db.scalar(select(Handoff))
+        assert (handoff.channel, handoff.user_id, handoff.status) == (channel, user, "open")
 
 
 def test_asking_for_staff_mid_declaration_keeps_it_and_a_button_leaves_the_hand_off(settings):
