@@ -71,9 +71,8 @@ def run(api: Api, args) -> str | None:
         return "\n".join(_summary(c) for c in found) or "no campaigns"
     if command == "create":
         campaign = api.call("POST", "/", json=read_campaign_file(args.file))
-        if args.phones:
-            _upload(api, campaign["id"], args.phones)
-        return _summary(api.call("GET", f"/{campaign['id']}"))
+        report = _upload(api, campaign["id"], args.phones) if args.phones else ""
+        return "\n".join(filter(None, [_summary(api.call("GET", f"/{campaign['id']}")), report]))
     if command == "edit":
         return _summary(api.call("PATCH", f"/{args.id}", json=read_campaign_file(args.file)))
     if command == "upload":

@@ -59,3 +59,17 @@ def test_without_a_token_the_cli_says_how_to_get_one(monkeypatch, capsys):
     monkeypatch.delenv("LOA_STAFF_TOKEN", raising=False)
     assert main(["list"]) == 2
     assert "python -m core.staff" in capsys.readouterr().err
+
+
+def test_create_with_a_phone_list_reports_its_bad_rows(cli, tmp_path, redis_client):
+    path, phones = tmp_path / "c.json", tmp_path / "phones.csv"
+    path.write_text('{"title": "SMS", "body_vi": "Xin chào", "allow_sms": true}', encoding="utf-8")
+    phones.write_text("sdt\n0912345678\n12345\n0912 345 678\n", encoding="utf-8")
+    status, out, _ = cli("olga", "create", str(path), "--phones", str(phones))
+    assert status == 0 and "draft" in out
+    assert "1 numbers accepted, 2 refused" in out and "row 3: '12345' not_a_number" in out and "row 4" in out
+    cid = out[1:].split()[0]
+    status, out, _ = cli("olga", "preview", cid)
+    assert "upload #" in out and "1 numbers accepted, 2 refused" in out and "sms" in out
+    status, _, err = cli("olga", "create", str(tmp_path / "missing.yml"))
+    assert status == 1 and "missing.yml" in err
