@@ -16,7 +16,7 @@ from bot.flows.report import REPORT, guess_category, start_with_photo
 from bot.flows.subscription import SUBSCRIBE, unsubscribe
 from bot.data_requests import request_deletion, wants_deletion
 from bot.handoff_talk import hand_over
-from bot.language_guess import first_message_language, switched_to
+from bot.language_guess import follow_language
 from bot.leaving import ask_for_staff, leave_flow, stop
 from bot.media_replies import answer_media, is_media
 from bot.menu import (BACK_WORDS, CANCEL_WORDS, CONTINUE_WORDS, GREET_WORDS, MENU_WORDS, is_word, language_asked,
@@ -308,15 +308,6 @@ def _run(settings: Settings, inbound: Inbound, act: Callable[[Turn], None], lang
         _remember_offered(session, turn.replies)
         session.save(client, settings.session_ttl_s)
         return turn.replies
-
-
-def follow_language(turn: Turn, first_message: bool) -> None:
-    """Answer in the language of a clear first message, or of a whole sentence in the other language."""
-    if turn.channel == "voice" or turn.payload or not turn.text:
-        return
-    lang = first_message_language(turn.text) if first_message else switched_to(turn.text, turn.lang)
-    if lang and lang != turn.lang:
-        turn.session.lang = turn.citizen.language = lang
 
 
 def route(turn: Turn) -> None:

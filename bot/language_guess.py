@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.text import fold, strip_diacritics
+from bot.turn import Turn
 
 # English words that are not also Vietnamese syllables without their marks ("to", "me", "do", "an", "no", "can",
 # "long", "in", "on", "it", "the", "my" are left out: "tô", "mẹ", "đó", "ăn", "nó", "cần", "lòng", "ít", "thế", "mỹ").
@@ -66,3 +67,12 @@ def switched_to(text: str, current: str) -> str | None:
     if current == "en" and folded_vi >= 2 and not english:
         return "vi"
     return None
+
+
+def follow_language(turn: Turn, first_message: bool) -> None:
+    """Answer in the language of a clear first message, or of a whole sentence in the other language."""
+    if turn.channel == "voice" or turn.payload or not turn.text:
+        return
+    lang = first_message_language(turn.text) if first_message else switched_to(turn.text, turn.lang)
+    if lang and lang != turn.lang:
+        turn.session.lang = turn.citizen.language = lang
