@@ -87,7 +87,7 @@ class ZaloAdapter:
             return False
         try:
             event = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: [[[[...]]]] nested deep
             raise ParseError("body is not JSON") from exc
         if not isinstance(event, dict):
             raise ParseError("body is not an object")
