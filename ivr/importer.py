@@ -232,7 +232,7 @@ def import_csv(settings: Settings, source: str | Path, name: str | None = None, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: import a CSV, print the summary and every bad row; exit 1 if any row was bad."""
+    """Command line: import a CSV, print the summary and every bad row; exit 1 if any row was bad, 2 if refused."""
     parser = argparse.ArgumentParser(prog="python -m ivr.importer", description=__doc__.splitlines()[0])
     parser.add_argument("file")
     parser.add_argument("--list", dest="list_name", default=None, help="list name (default: the file name)")
