@@ -2,6 +2,8 @@
 messages join its thread instead of being answered by the bot, and menu words, "huy" or "bot" leave it."""
 from __future__ import annotations
 
+import logging
+
 from babel.dates import get_day_names
 
 from bot import staff_hours
@@ -13,6 +15,8 @@ from bot.turn import Turn
 from core import clock
 from core.i18n import gettext, normalize_language
 
+log = logging.getLogger(__name__)
+DEFAULT_HOURS = "07:30-17:00 Mon-Sat"
 # After "your message was added to your request", later messages within this time get no reply: a citizen
 # writing several lines in a row is not answered line by line.
 QUIET_S = 5 * 60
@@ -44,7 +48,11 @@ def hand_over(turn: Turn, reason: str = "asked") -> None:
 
 def when_staff_answer(turn: Turn) -> str:
     """'Staff answer from 07:30 to 17:00, Monday to Saturday' and, when closed now, when they will answer."""
-    hours = staff_hours.parse(turn.settings.staff_hours)
+    try:
+        hours = staff_hours.parse(turn.settings.staff_hours)
+    except ValueError:
+        log.error("STAFF_HOURS %r is not understood; using %s", turn.settings.staff_hours, DEFAULT_HOURS)
+        hours = staff_hours.parse(DEFAULT_HOURS)
     now = clock.local_now(turn.settings)
     days = _day_names(hours.weekdays, turn.lang)
     text = turn._("Staff answer from %(opens)s to %(closes)s, %(days)s.", opens=hours.opens.strftime("%H:%M"),

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot import staff_hours
 from bot.channels.telegram_updates import parse_update
 from bot.channels.zalo_events import parse_event
 from bot.engine import handle, session_state
@@ -293,3 +294,38 @@ def test_a_foreign_number_is_accepted_in_international_format_or_from_an_english
     say(settings, user, text="1980")
     replies = say(settings, user, text=number)
     assert (session(settings, user).step == "commune") is accepted, texts(replies)
+
+
+# --- STAFF_HOURS ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("spec, weekdays, opens, closes", [
+    ("07:30-17:00 Mon-Sat", {0, 1, 2, 3, 4, 5}, "07:30", "17:00"),
+    ("8:00 - 11:30 Mon-Fri,Sun", {0, 1, 2, 3, 4, 6}, "08:00", "11:30"),
+    ("07:00-21:00", set(range(7)), "07:00", "21:00"),
+    ("13:00-17:00 Sat-Mon", {5, 6, 0}, "13:00", "17:00"),
+])
+def test_staff_hours_are_read_from_the_setting(spec, weekdays, opens, closes):
+    hours = staff_hours.parse(spec)
+    assert (set(hours.weekdays), hours.opens.strftime("%H:%M"), hours.closes.strftime("%H:%M")) == \
+        (weekdays, opens, closes)
+
+
+@pytest.mark.parametrize("spec", ["", "always", "17:00-07:30 Mon-Sat", "07:30-17:00 Lundi"])
+def test_a_staff_hours_setting_that_cannot_be_read_is_refused(spec):
+    with pytest.raises(ValueError):
+        staff_hours.parse(spec)
+
+
+@pytest.mark.parametrize("now, expected", [
+    ("2026-12-05T17:30", "2026-12-07T07:30"),  # Saturday after closing -> Monday
+    ("2026-12-07T06:59", "2026-12-07T07:30"),  # Monday before opening -> the same morning
+    ("2026-12-07T12:00", "2026-12-08T07:30"),  # open now: the next opening is tomorrow's
+])
+def test_the_next_opening(now, expected):
+    hours = staff_hours.parse("07:30-17:00 Mon-Sat")
+    local = datetime.fromisoformat(now).replace(tzinfo=ZONE)
+    assert hours.next_opening(local) == datetime.fromisoformat(expected).replace(tzinfo=ZONE)
+
+
+def test_a_misconfigured_staff_hours_still_gives_the_citizen_a_reference(settings):
+    replies = say(settings.with_(staff_hours="whenever"), "staff-badhours", text="gap nhan vien")
+    assert "HT-" in texts(replies) and "07:30" in texts(replies)
