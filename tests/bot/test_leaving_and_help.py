@@ -329,3 +329,19 @@ def test_the_next_opening(now, expected):
 def test_a_misconfigured_staff_hours_still_gives_the_citizen_a_reference(settings):
     replies = say(settings.with_(staff_hours="whenever"), "staff-badhours", text="gap nhan vien")
     assert "HT-" in texts(replies) and "07:30" in texts(replies)
+
+
+# --- end to end: the sandbox emits a signed webhook, a real worker answers through the Zalo adapter -----------------
+@pytest.mark.slow
+@pytest.mark.usefixtures("web", "worker")
+def test_a_zalo_voice_note_gets_an_answer_end_to_end(settings, sandbox_clean):
+    import httpx
+
+    user = "5550077"
+    event = {"user_id": user, "event_name": "user_send_audio",
+             "attachments": [{"type": "audio", "payload": {"url": "https://voice-stal.zdn.vn/sandbox/voice.aac"}}]}
+    response = httpx.post(f"{sandbox_clean.url}/_sandbox/zalo/emit", json=event, timeout=10)
+    assert response.json()["delivery"]["status"] == 200, response.text
+    messages = httpx.get(f"{sandbox_clean.url}/_sandbox/messages",
+                         params={"channel": "zalo", "user_id": user, "wait": 15, "min": 1}, timeout=20).json()
+    assert messages and "1900 9095" in messages[0]["text"] and "thoại" in messages[0]["text"]
