@@ -50,6 +50,11 @@ def signed_in(console_app, accounts):
 
 
 FULL_PHONE = re.compile(r"\+84\d{9}")
+# A tracing list with one good row and two bad ones (an impossible number, an unknown classification).
+BAD_ROW_CSV_TEXT = ("phone,name,classification,exposure_date\n"
+                    "0912345678,Nguyen Van An,F1,2026-11-30\n"
+                    "12345,Tran Thi Binh,F1,2026-11-30\n"
+                    "0987654321,Le Van Cuong,F9,2026-11-30\n")
 
 
 def add_declaration(session, *, phone="+84912345678", name="Nguyen Van An", risk="high", commune=None,
