@@ -43,6 +43,7 @@ def banner(settings: Settings, env: dict) -> str:
         f"  sandbox      {settings.sandbox_url}  (what was sent: {settings.sandbox_url}/_sandbox/messages?channel=zalo&user_id=...)",
         f"  NLU (Rasa)   {settings.nlu_url}",
         f"  hotline sim  .venv/bin/python -m ivr.simulate --url {settings.public_url}",
+        f"  console      {settings.public_url}/console  (staff sign in; no account yet? create the first admin:)",
         "  first admin  .venv/bin/python -m core.staff add NAME --role admin --password-stdin"
         "  (prints its API token once; more: python -m core.staff --help)",
         "Settings in force (set any of them in the environment or .env to change it):",
