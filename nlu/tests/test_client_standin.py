@@ -44,6 +44,16 @@ def test_text_is_cleaned_and_cut_before_sending(settings, standin):
     assert len(sent) <= 500 and sent.startswith("cách ly ") and "\x00" not in sent and "\u200b" not in sent
 
 
+def test_a_long_letter_is_cut_keeping_its_question(settings, standin):
+    # citizens writing to the health authorities tell their situation first and ask last
+    letter = "Kính gửi Bộ Y tế. " + "Tôi năm nay 60 tuổi, có bệnh tiểu đường và tăng huyết áp nhiều năm. " * 12
+    client = make_client(settings, standin.url)
+    client.parse(letter + "Xin hỏi tôi có được tiêm mũi nhắc lại không?", "vi")
+    sent = standin.posts[-1]
+    assert len(sent) <= 500 and sent.startswith("Kính gửi Bộ Y tế.")
+    assert sent.endswith("Xin hỏi tôi có được tiêm mũi nhắc lại không?")
+
+
 @pytest.mark.parametrize("text", ["", "   ", "😷🙏", "\x00\x01"])
 def test_nothing_to_classify_is_not_sent(settings, standin, text):
     result = make_client(settings, standin.url).parse(text, "vi")
