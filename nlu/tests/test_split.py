@@ -2,7 +2,7 @@
 import pytest
 
 from nlu.result import NluResult
-from nlu.split import asks, other_topics, questions
+from nlu.split import asks, questions, topics_in_order
 
 pytestmark = pytest.mark.nodb
 
@@ -56,24 +56,40 @@ def fake_parse(readings: dict):
     return parse
 
 
-def test_other_topics_offers_each_other_confident_topic_once():
+def reading(intent: str, confidence: float = 0.9) -> NluResult:
+    return NluResult(intent, confidence, [(intent, confidence)])
+
+
+def test_topics_in_order_follow_the_questions_each_topic_once():
     text = ("Tôi mang thai 20 tuần, có tiêm vắc xin được không, nếu bị F0 thì có lây sang con không? "
             "Và nếu bị F0 thì thai nhi có bị lây không?")
     parse = fake_parse({"tiêm": ("faq/vaccine_pregnancy", 0.95), "lây": ("faq/transmission", 0.9)})
-    assert [r.intent for r in other_topics(parse, text, "faq/vaccine_pregnancy")] == ["faq/transmission"]
+    whole = reading("faq/vaccine_pregnancy", 0.97)
+    got = topics_in_order(parse, text, whole)
+    assert [r.intent for r in got] == ["faq/vaccine_pregnancy", "faq/transmission"]
+    assert got[0] is whole  # the whole message's reading stands for its topic
 
 
-def test_other_topics_skips_unsure_readings_and_the_first_topic():
+def test_topics_in_order_keep_the_citizens_order_when_the_whole_reads_the_last_question():
+    text = "Tôi 40 tuổi bị tiểu đường, có tiêm vắc xin được không? Nhà tôi nuôi chó, chó có bị lây không?"
+    parse = fake_parse({"tiêm": ("faq/vaccine_eligibility", 0.99), "chó": ("faq/pets", 0.9)})
+    got = topics_in_order(parse, text, reading("faq/pets", 0.98))
+    assert [r.intent for r in got] == ["faq/vaccine_eligibility", "faq/pets"]
+
+
+def test_topics_in_order_skip_unsure_readings():
     text = "Tôi là F1, phải cách ly mấy ngày? Con chó nhà tôi có bị lây không?"
     unsure = fake_parse({"cách ly": ("faq/quarantine", 0.99), "chó": ("faq/pets", 0.6)})
-    assert other_topics(unsure, text, "faq/quarantine") == []
-    sure = fake_parse({"cách ly": ("faq/quarantine", 0.99), "chó": ("faq/pets", 0.9)})
-    assert [r.intent for r in other_topics(sure, text, "faq/quarantine")] == ["faq/pets"]
-    # the whole message read as the second question's topic: the first question's topic is the other one
-    assert [r.intent for r in other_topics(sure, text, "faq/pets")] == ["faq/quarantine"]
+    assert [r.intent for r in topics_in_order(unsure, text, reading("faq/quarantine"))] == ["faq/quarantine"]
+    # no question reads as the whole message's topic: it is still answered, first
+    other = fake_parse({"cách ly": ("faq/quarantine", 0.99), "chó": ("faq/pets", 0.9)})
+    got = topics_in_order(other, text, reading("faq/close_contact", 0.8))
+    assert [r.intent for r in got] == ["faq/close_contact", "faq/quarantine", "faq/pets"]
 
 
 def test_one_question_costs_no_extra_parse():
     calls = []
-    other_topics(lambda text: calls.append(text), "Tôi 57 tuổi bị cao huyết áp. Tôi tiêm được không?", "faq/x")
+    whole = reading("faq/vaccine_eligibility")
+    text = "Tôi 57 tuổi bị cao huyết áp. Tôi tiêm được không?"
+    assert topics_in_order(lambda t: calls.append(t), text, whole) == [whole]
     assert calls == []
