@@ -58,7 +58,7 @@ def data_requests():
     with db_scope() as db:
         rows = db.execute(select(DataRequest, Citizen).join(Citizen, Citizen.id == DataRequest.citizen_id)
                           .order_by((DataRequest.status == "new").desc(), DataRequest.created_at.desc())
-                          .limit(300)).all()
+                          .limit(100)).all()
         items = [{"r": r, "phone": phone_for("data_requests.work", c.phone),
                   "name": name_for("data_requests.work", c.name)} for r, c in rows]
     return render_template("console/data_requests.html", items=items)

@@ -1,7 +1,7 @@
 """The console's language (vi default, en) and the helpers its templates use."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import session
 
@@ -21,8 +21,15 @@ def gettext(message: str, **values) -> str:
 
 
 def when(value: datetime | None) -> str:
-    """A date and time in Asia/Ho_Chi_Minh for the current language ('' for None)."""
-    return i18n.format_datetime(value, current_language()) if value else ""
+    """A date and time in the configured zone as dd/mm/yyyy hh:mm ('' for None), as Vietnamese staff write it.
+
+    strftime, not Babel: the pages print hundreds of these and Babel's formatter costs ~0.3 ms each.
+    """
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(i18n.local_zone()).strftime("%d/%m/%Y %H:%M")
 
 
 def number(value) -> str:

@@ -18,7 +18,7 @@ def questions():
     if status not in ("new", "resolved", "all"):
         status = "new"
     with db_scope() as db:
-        rows = [curation.question_json(r) for r in curation.list_questions(db, status, limit=200)]
+        rows = [curation.question_json(r) for r in curation.list_questions(db, status, limit=100)]
         counts = curation.counts(db)
     return render_template("console/questions.html", rows=rows, counts=counts, status=status,
                            labels=sorted(curation.LABELS))
@@ -28,7 +28,7 @@ def questions():
 @page("curators.write")
 def label(question_id: int):
     """Label a question with the topic it belongs to ("none": nothing to learn from it)."""
-    chosen = request.form.get("label", "")
+    chosen = request.form.get("label", "").strip()
     try:
         with db_scope() as db:
             curation.resolve(db, question_id, None if chosen in ("", "none") else chosen, clock.now(settings()))

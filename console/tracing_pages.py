@@ -13,11 +13,11 @@ from console.context import name_for, phone_for
 from console.i18n import gettext as _
 from console.xlsx import xlsx_rows
 from core.staff_auth import can
-from ivr import dialer
+from ivr import dialer, pauses
 from ivr.importer import ImportRefused, import_csv, import_rows
 from ivr.models import TracingContact, TracingList
 
-UNREACHABLE_SHOWN = 200
+UNREACHABLE_SHOWN = 100
 
 
 def _lists(db) -> list[dict]:
@@ -25,14 +25,14 @@ def _lists(db) -> list[dict]:
     for list_id, status, n in db.execute(select(TracingContact.list_id, TracingContact.status, func.count())
                                          .group_by(TracingContact.list_id, TracingContact.status)):
         counts.setdefault(list_id, {})[status] = n
-    out = []
-    for found in db.scalars(select(TracingList).order_by(TracingList.id.desc()).limit(200)):
+    out, paused = [], pauses.state(settings())["lists"]  # one read for every list
+    for found in db.scalars(select(TracingList).order_by(TracingList.id.desc()).limit(100)):
         by_status = counts.get(found.id, {})
         total = sum(by_status.values())
         done = sum(by_status.get(s, 0) for s in ("reached", "unreachable", "closed", "opted_out"))
         out.append({"list": found, "counts": by_status, "total": total, "done": done,
                     "percent": round(100 * done / total) if total else 0,
-                    "paused_since": dialer.paused_since(settings(), found.id)})
+                    "paused_since": paused.get(str(found.id))})
     return out
 
 

@@ -137,7 +137,7 @@ def test_label_a_question(page, web, db):
     row = page.locator("tr.question-row")
     assert "nuoi cho" in row.inner_text()
     shot(page, "questions")
-    row.locator("select").select_option("faq/pets")
+    row.locator("input[name=label]").fill("faq/pets")
     row.locator("button").click()
     page.wait_for_selector("text=Không có câu hỏi nào.")
     with db() as session:
