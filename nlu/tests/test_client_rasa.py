@@ -23,6 +23,10 @@ def nlu(rasa_server, settings):
     ("cach ly tai nha bao nhieu ngay", "faq/quarantine"),
     ("tiêm vắc xin xong bị sốt thì làm sao", "faq/vaccine_side_effects"),
     ("tiem vaxin xong bi sot thi lam sao", "faq/vaccine_side_effects"),
+    # issue 13: long, formal questions, the situation first (the issue's two real examples)
+    ("Gần 20 năm trước tôi bị lao phổi. Vậy chích ngừa vaccine Covid-19 có vấn đề gì không?",
+     "faq/vaccine_eligibility"),
+    ("Cha me toi da tren 65 tuoi, suc khoe tot. Ho co duoc tiem vaccine Covid-19 khong?", "faq/vaccine_eligibility"),
 ])
 def test_real_rasa_classifies(nlu, text, intent):
     result = nlu.parse(text, "vi")
@@ -31,6 +35,14 @@ def test_real_rasa_classifies(nlu, text, intent):
     assert 0 < result.confidence <= 1
     assert len(result.ranking) >= 3
     assert "faq" not in [name for name, _ in result.ranking]
+
+
+def test_real_rasa_two_questions_in_the_order_asked(nlu):
+    from nlu.split import topics_in_order
+
+    text = "Tôi 40 tuổi bị tiểu đường, có tiêm vắc xin được không? Nhà tôi nuôi chó, chó có bị lây covid từ người không?"
+    answers = topics_in_order(lambda q: nlu.parse(q, "vi"), text, nlu.parse(text, "vi"))
+    assert [r.intent for r in answers] == ["faq/vaccine_eligibility", "faq/pets"]
 
 
 def test_real_rasa_out_of_scope(nlu):
