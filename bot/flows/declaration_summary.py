@@ -17,6 +17,7 @@ FIELD_WORDS = (
     ("birth_year", ("nam sinh", "tuoi", "year", "age", "born")),
     ("phone", ("dien thoai", "sdt", "so dt", "phone")),
     ("commune", ("xa", "phuong", "dia chi", "commune", "ward", "address")),
+    ("danger_signs", ("nguy hiem", "danger")),
     ("symptoms", ("trieu chung", "symptom")),
     ("onset", ("ngay bat dau", "khi nao", "tu ngay", "since", "onset", "started")),
     ("contact", ("tiep xuc", "contact")),
@@ -46,8 +47,7 @@ def _lines(turn: Turn) -> list[tuple[str, str, str]]:
 def _editable(turn: Turn) -> list[tuple[str, str, str]]:
     # A household member shares the declarer's phone and commune; they are corrected on the declarer's.
     member = bool(turn.session.data.get("household_of"))
-    return [row for row in _lines(turn) if not (member and row[0] in ("phone", "commune"))
-            and row[0] != "danger_signs"]
+    return [row for row in _lines(turn) if not (member and row[0] in ("phone", "commune"))]
 
 
 def skip_summary(turn: Turn) -> bool:

@@ -373,6 +373,18 @@ def test_symptoms_added_in_a_correction_ask_the_questions_that_follow_from_them(
     assert session.step == "summary" and "Ho" in said and "30/11/2026" in said
 
 
+def test_a_danger_sign_added_in_a_correction_saves_at_once(settings):
+    at_step(settings, "summary-add-danger", "chronic",
+            data={**BEFORE["chronic"], "symptoms": ["cough"], "danger_signs": [], "onset": "2026-12-01"})
+    said, _ = send(settings, "summary-add-danger", "không")
+    assert "Dấu hiệu nguy hiểm: Không có" in said
+    send(settings, "summary-add-danger", "sửa dấu hiệu nguy hiểm")
+    send(settings, "summary-add-danger", payload="/danger_signs:chest_pain")
+    said, _ = send(settings, "summary-add-danger", payload="/done")
+    assert "115" in said and "kiểm tra lại" not in said  # no second summary: 115 and staff at once
+    assert [r.risk_level for r in declarations(settings)] == ["danger"]
+
+
 def test_typed_words_at_the_summary(settings):
     at_step(settings, "summary-words", "chronic")
     send(settings, "summary-words", "không")
