@@ -9,7 +9,7 @@ from bot.text import fold
 OLDEST = 1900
 MAX_AGE = 120
 # An age is a number said with "tuổi" / "years old", or after "I am" / "age".
-_AGE_AFTER = re.compile(r"(?<!\d)(\d{1,3})\s*(?:tuoi|t|years?\s*old|yrs?\s*old|yo|y\s*o)(?![a-z])")
+_AGE_AFTER = re.compile(r"(?<!\d)(\d{1,3})\s*(?:tuoi|t|years?(?:\s*old)?|yrs?(?:\s*old)?|yo|y\s*o)(?![a-z])")
 _AGE_BEFORE = re.compile(r"(?:\bi\s*am|\bi\s*m|\bim|\baged?|\bnam\s*nay)\s+(\d{1,3})(?!\d)(?!\s*[/.-]\d)")
 _BABY = re.compile(r"(?<!\d)\d{1,2}\s*(?:thang(?:\s*tuoi)?|months?(?:\s*old)?)(?![a-z])")
 _DATE = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](\d{2}|\d{4})(?!\d)")

@@ -83,6 +83,8 @@ YEARS = [
     ("born in 1952", "en", 1952, "phone number"),
     ("I am 72", "en", 1954, "phone number"),
     ("I'm 72 years old", "en", 1954, "phone number"),
+    ("72 years", "en", 1954, "phone number"),
+    ("I was born in 52", "en", 1952, "phone number"),
     ("1850", "vi", None, "Năm sinh không thể trước năm 1900"),
     ("2030", "vi", None, "Năm 2030 chưa tới"),
     ("150 tuổi", "vi", None, "150 là không thể"),
