@@ -26,6 +26,18 @@ MOVES = {
     "cancel": (campaigns.cancel, "broadcasts.launch"),
 }
 
+# The moves each state allows (broadcasts.campaigns refuses the others anyway; the page does not offer them).
+MOVES_BY_STATE = {"draft": ("submit", "cancel"), "awaiting_approval": ("approve", "cancel"),
+                  "scheduled": ("launch", "cancel"), "running": ("pause", "cancel"), "paused": ("resume", "cancel")}
+STOP_POLLING = 286  # htmx stops polling a fragment that answers 286
+
+
+def offered_moves(campaign: Campaign) -> tuple[str, ...]:
+    """The moves the campaign's state allows (none while it is being launched, none once it ended)."""
+    if campaign.state == "scheduled" and campaign.started_at is not None:
+        return ("cancel",)
+    return MOVES_BY_STATE.get(campaign.state, ())
+
 
 def progress(db, campaign: Campaign) -> dict:
     """Delivery rows by status and the share that reached a final status (the progress bar)."""
@@ -92,7 +104,8 @@ def campaign(campaign_id: int):
             return render_template("console/error.html", code=404, message=_("Not found.")), 404
         names = staff_names(db, [found.author_id, found.approved_by_id, found.second_approved_by_id])
         bar = progress(db, found)
-    return render_template("console/campaign.html", c=found, names=names, bar=bar, moves=MOVES)
+    moves = {move: MOVES[move] for move in offered_moves(found)}
+    return render_template("console/campaign.html", c=found, names=names, bar=bar, moves=moves)
 
 
 @bp.get("/campaigns/<int:campaign_id>/progress")
@@ -105,7 +118,8 @@ def campaign_progress(campaign_id: int):
         except CampaignError:
             return "", 404
         bar = progress(db, found)
-    return render_template("console/_campaign_progress.html", c=found, bar=bar)
+    status = STOP_POLLING if found.state in ("finished", "cancelled") else 200
+    return render_template("console/_campaign_progress.html", c=found, bar=bar), status
 
 
 @bp.post("/campaigns/<int:campaign_id>/<any(submit, approve, launch, pause, resume, cancel):move>")

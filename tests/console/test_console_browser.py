@@ -212,3 +212,65 @@ def _fold(text: str) -> str:
     from bot.text import fold
 
     return fold(text)
+
+
+def test_campaign_composed_approved_launched_and_watched_to_100_percent(browser, web, sandbox_clean, staff, db,
+                                                                       settings, tmp_path):
+    """An operator composes and launches, a supervisor approves; the sandbox's Telegram receives every message
+    while the progress bar (htmx) climbs to 100% without a reload."""
+    from datetime import datetime, time as clock_time, timezone
+    from zoneinfo import ZoneInfo
+
+    import httpx
+
+    from core import clock
+    from core.models import ChannelIdentity, Citizen, Subscription
+
+    from core.testing import start_worker
+    from tests.broadcasts.dispatch_helpers import stop_worker
+
+    # A worker of its own on the broadcasts queue: the shared one takes the dialer's tick jobs first.
+    sender = start_worker(["broadcasts"], log=tmp_path / "broadcasts-worker.log")
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    clock.set_now(settings, datetime.combine(today, clock_time(10), ZoneInfo(settings.timezone)))  # not quiet hours
+    try:
+        with db() as session:
+            for n in range(3):
+                citizen = Citizen(language="vi")
+                session.add(citizen)
+                session.flush()
+                identity = ChannelIdentity(citizen_id=citizen.id, channel="telegram", external_id=str(8_100_000 + n),
+                                           last_inbound_at=datetime.now(timezone.utc))
+                session.add(identity)
+                session.flush()
+                session.add(Subscription(citizen_id=citizen.id, identity_id=identity.id, topic="announcements"))
+            session.commit()
+        operator = browser.new_context(viewport={"width": 412, "height": 900}).new_page()
+        supervisor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        for tab, name in ((operator, "operator"), (supervisor, "supervisor")):
+            tab.set_default_timeout(15000)
+            sign_in(tab, web.url, name)
+        operator.goto(f"{web.url}/console/campaigns/new")
+        operator.fill("#title", "Lịch tiêm mũi 3")
+        operator.fill("#body_vi", "Trạm y tế phường tiêm mũi 3 từ thứ Hai.")
+        operator.click("#save")
+        operator.wait_for_selector("#move-submit")
+        campaign_url = operator.url
+        operator.click("#move-submit")
+        operator.wait_for_selector("text=chờ duyệt")
+        assert operator.locator("#move-approve").count() == 0  # an operator approves nothing
+        supervisor.goto(campaign_url)
+        supervisor.click("#move-approve")
+        supervisor.wait_for_selector("text=đã duyệt")
+        operator.goto(campaign_url)
+        operator.click("#move-launch")
+        operator.wait_for_function("document.querySelector('#progress-bar').textContent.trim() === '100%'",
+                                   timeout=90000)
+        operator.wait_for_selector('#progress-text[data-state="finished"]', timeout=30000)
+        operator.screenshot(path=str(screenshot_dir() / "campaign.png"), full_page=True)
+        sent = httpx.get(f"{sandbox_clean.url}/_sandbox/messages", params={"channel": "telegram"}, timeout=5).json()
+        texts = [m.get("text", "") for m in (sent if isinstance(sent, list) else sent.get("messages", []))]
+        assert sum("tiêm mũi 3" in t for t in texts) == 3
+    finally:
+        clock.reset(settings)
+        stop_worker(sender)
