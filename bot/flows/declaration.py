@@ -182,11 +182,24 @@ def ask_symptoms(turn: Turn) -> None:
 def answer_symptoms(turn: Turn) -> bool:
     """Toggle a symptom, take typed symptoms, or finish."""
     done = _answer_multi(turn, SYMPTOMS, "symptoms", ask_symptoms)
-    if done and not turn.session.data.get("symptoms"):
+    data = turn.session.data
+    if done and not data.get("symptoms"):
         # Gone back and cleared every symptom: danger signs and onset are skipped now, so drop earlier answers.
-        turn.session.data.pop("danger_signs", None)
-        turn.session.data.pop("onset", None)
+        data.pop("danger_signs", None)
+        data.pop("onset", None)
+    data.pop("_onset_told", None)
+    if done and data.get("symptoms") and not turn.payload:
+        # "ba bi ho voi sot tu hom qua": the day they started was told with them, so it is not asked again.
+        today = clock.local_now(turn.settings).date()
+        onset = parse_day(turn.text, today)
+        if onset and onset >= today - timedelta(days=60):
+            data["onset"], data["_onset_told"] = onset.isoformat(), True
     return done
+
+
+def skip_onset(turn: Turn) -> bool:
+    """Asked only of someone with symptoms who did not already say when they started."""
+    return no_symptoms(turn) or bool(turn.session.data.get("_onset_told"))
 
 
 def no_symptoms(turn: Turn) -> bool:
@@ -283,7 +296,7 @@ DECLARATION = Flow("declaration", (
         Step("commune", ask_commune, answer_commune, skip=skip_commune),
         Step("symptoms", ask_symptoms, answer_symptoms),
         Step("danger_signs", ask_danger, answer_danger, skip=no_symptoms),
-        Step("onset", ask_onset, answer_onset, skip=no_symptoms),
+        Step("onset", ask_onset, answer_onset, skip=skip_onset),
         _yes_no_step("contact", N_("In the last 14 days, were you in close contact with a confirmed or suspected case?")),
         _yes_no_step("epidemic_area", N_("In the last 14 days, did you come from an epidemic area?")),
         Step("doses", ask_vaccine, answer_vaccine),

@@ -184,6 +184,22 @@ def test_onset(settings, text, lang, day, reply):
     assert has(said, reply), said
 
 
+def test_symptoms_told_with_the_day_they_started_skip_the_onset_question(settings):
+    at_step(settings, "symptom-story", "symptoms", data=BEFORE["contact"])
+    said, session = send(settings, "symptom-story", "ba bi ho voi sot tu hom qua")
+    assert session.data["symptoms"] == ["fever", "cough"] and session.data["onset"] == "2026-12-01"
+    assert "nguy hiểm" in said
+    said, session = send(settings, "symptom-story", "không")
+    assert "tiếp xúc gần" in said and session.step == "contact"  # "when did they start?" is not asked
+
+
+def test_symptoms_without_a_day_still_ask_when_they_started(settings):
+    at_step(settings, "symptom-plain", "symptoms", data=BEFORE["contact"])
+    send(settings, "symptom-plain", "sốt và ho")
+    said, session = send(settings, "symptom-plain", "không")
+    assert "bắt đầu" in said and session.step == "onset"
+
+
 # --- yes/no with extra words: (question, typed, language, value or None, detail kept, reply) ------------------
 YES_NO = [
     ("chronic", "co, ba bi cao huyet ap", "vi", True, "cao huyet ap", "kiểm tra lại"),
