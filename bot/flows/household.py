@@ -13,9 +13,11 @@ def ask_more(turn: Turn) -> None:
 
 
 def answer_more(turn: Turn) -> bool:
-    """Yes starts a member's declaration; no ends."""
+    """Yes starts a member's declaration ('có, cho mẹ tôi'); no ends ('không cần đâu')."""
     value = yes_no(turn)
     if value is None:
+        if turn.channel != "voice":  # a call re-reads its keys by itself
+            turn.say(turn._("Please answer yes or no (có / không)."))
         ask_more(turn)
         return False
     turn.session.data["more"] = value

@@ -498,3 +498,20 @@ def test_zalo_summary_and_correction_through_the_sandbox(settings, sandbox_clean
     _reply_with(sandbox, "zalo", user, seen, "đã được ghi nhận")
     [record] = declarations(settings)
     assert record.birth_year == 1954 and record.full_name == "Trần Văn Bình" and record.answers["doses"] == 2
+
+
+@pytest.mark.parametrize("text, more", [("có, cho mẹ tôi", True), ("dạ có", True), ("yes please", True),
+                                        ("không cần đâu", False), ("khong a", False), ("no thanks", False)])
+def test_another_household_member_in_free_text(settings, text, more):
+    session = ConversationSession(channel="telegram", user_id="household-words", lang="vi", flow="household",
+                                  step="more", data={"household_of": 1, "phone": "+84912345600"})
+    session.save(get_redis(settings), 600)
+    said, session = send(settings, "household-words", text)
+    assert ("Họ và tên" in said or "họ tên" in said.lower()) if more else session.flow is None, said
+
+
+def test_an_unclear_answer_about_another_member_says_what_to_answer(settings):
+    ConversationSession(channel="telegram", user_id="household-unclear", lang="vi", flow="household", step="more",
+                        data={"household_of": 1}).save(get_redis(settings), 600)
+    said, session = send(settings, "household-unclear", "để tôi hỏi đã")
+    assert "Vui lòng trả lời có hoặc không." in said and session.flow == "household"
