@@ -10,6 +10,7 @@ from console import (  # noqa: F401  (each module adds its routes to bp)
     auth,
     campaign_pages,
     declaration_pages,
+    hotline_pages,
     question_pages,
     simulator_pages,
     today,

@@ -274,3 +274,13 @@ def test_campaign_composed_approved_launched_and_watched_to_100_percent(browser,
     finally:
         clock.reset(settings)
         stop_worker(sender)
+
+
+def test_call_the_hotline_from_the_keypad(page, web):
+    page.goto(f"{web.url}/console/simulator/hotline")
+    page.click('button.key[data-key="1"]')
+    with page.expect_navigation():
+        page.click("#call")
+    transcript = page.inner_text("#transcript")
+    assert "[vi]" in transcript and "> pressed 1" in transcript and "call ended" in transcript
+    shot(page, "hotline")

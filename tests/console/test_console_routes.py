@@ -43,6 +43,8 @@ ROUTES = [
     ("GET", "/console/simulator", "simulator.use"),
     ("POST", "/console/simulator/say", "simulator.use"),
     ("POST", "/console/simulator/reset", "simulator.use"),
+    ("GET", "/console/simulator/hotline", "simulator.use"),
+    ("POST", "/console/simulator/hotline", "simulator.use"),
 ]
 PUBLIC = {"console.signin", "console.signout", "console.signout_everywhere", "console.language", "console.vendor",
           "console.static"}
