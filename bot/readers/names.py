@@ -26,7 +26,9 @@ class NameReading:
 
 
 def _capitalised(word: str) -> str:
-    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+    # "NGUYỄN" and "nguyễn" become "Nguyễn"; a name typed in mixed case ("McDonald") is kept as typed.
+    return "-".join(part[:1].upper() + (part[1:].lower() if part[1:].isupper() or part[1:].islower() else part[1:])
+                    for part in word.split("-"))
 
 
 def without_preamble(text: str) -> str:

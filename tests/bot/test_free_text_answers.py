@@ -256,6 +256,7 @@ NAMES = [
     ("Bi Hoàng", "vi", "Bi Hoàng", None, "Năm sinh"),
     ("my name is John Smith", "en", "John Smith", None, "Year of birth"),
     ("I am anna müller", "en", "Anna Müller", None, "Year of birth"),
+    ("My name is Sean McDonald", "en", "Sean McDonald", None, "Year of birth"),
     ("ba ten la nguyen thi hoa", "en", None, "Nguyễn Thị Hoa", "Your name is Nguyễn Thị Hoa, is that right?"),
     ("khai báo y tế", "vi", None, None, "ví dụ: Nguyễn Văn An"),  # a request is nobody's name
     ("tôi tên là 0912345678", "vi", None, None, "ví dụ: Nguyễn Văn An"),
