@@ -8,6 +8,8 @@ from babel.dates import get_day_names
 
 from bot import staff_hours
 from bot.alerts import raise_alert
+from bot.answers import symptoms_in
+from bot.flows.declaration_fields import DANGER_SIGNS, label
 from bot.handoff_models import Handoff
 from bot.handoffs import ACTIVE, active_for, add_message, close, open_handoff, publish
 from bot.menu import BOT_WORDS, CANCEL_WORDS, MENU_WORDS, is_word, show_menu, wants_to_stop
@@ -122,8 +124,24 @@ def join(turn: Turn) -> None:
     add_message(turn.db, handoff, "citizen", turn.text or None, inbound.kind,
                 inbound.media_url or inbound.extra.get("media_url"))
     publish(turn.redis, handoff, "citizen")
+    if turn.text and warn_of_danger(turn, handoff):
+        return
     now = clock.now(turn.settings).timestamp()  # the schedules' clock, so a test can move it
     if turn.payload == "/staff" or not turn.session.handoff_ack_at or now - turn.session.handoff_ack_at >= QUIET_S:
         turn.session.handoff_ack_at = now
         turn.say(turn._("Your message was added to your request to staff (%(ref)s). Staff will answer here. To talk to the bot again, type 'bot'.",
                         ref=handoff.reference), [(turn._("Talk to the bot"), "/menu")])
+
+
+def warn_of_danger(turn: Turn, handoff: Handoff) -> bool:
+    """A danger sign named while waiting for staff is never met with silence: 115 now, and a critical alert."""
+    danger = symptoms_in(turn.text, (*DANGER_SIGNS, "breathing"))
+    if not danger:
+        return False
+    raise_alert(turn.db, turn.redis, "danger", "critical", "a citizen waiting for staff describes danger signs",
+                citizen_id=turn.citizen.id, details={"channel": turn.channel, "reference": handoff.reference,
+                                                     "handoff_id": handoff.id, "text": turn.text[:500],
+                                                     "signs": danger})
+    turn.say(turn._("%(signs)s can be a danger sign: call 115 now, or go to the nearest hospital.",
+                    signs=", ".join(label(turn.lang, key) for key in danger)), urgent=True)
+    return True

@@ -20,7 +20,7 @@ from bot.messages import Inbound
 from bot.session import ConversationSession
 from core import clock
 from core.db import session_scope
-from core.models import Citizen, MessageLog
+from core.models import Alert, Citizen, MessageLog
 from core.redis_conn import get_redis
 from tests.bot.helpers import payload, sandbox_messages
 from tests.bot.test_engine_flows import run, say
@@ -129,6 +129,17 @@ def test_asking_for_a_person_gives_a_reference_and_the_hours_and_the_next_messag
     # Closed by staff: the bot answers again.
     after = say(settings, user, text="toi muon khai bao y te")
     assert any(word in lower(after) for word in ("họ và tên", "full name"))
+
+
+@pytest.mark.parametrize("text", ["me toi kho tho qua", "ba bị đau ngực từ sáng", "my father has difficulty breathing"])
+def test_a_danger_sign_while_waiting_for_staff_is_never_met_with_silence(settings, text):
+    user = f"staff-danger-{abs(hash(text))}"
+    say(settings, user, text="cho toi gap can bo")
+    say(settings, user, text="toi can hoi ve cach ly")  # acknowledged; the next ones are quiet...
+    replies = say(settings, user, text=text)  # ...but not a danger sign
+    assert "115" in texts(replies) and replies[-1].urgent
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(Alert).where(Alert.kind == "danger")).severity == "critical"
 
 
 def test_outside_staff_hours_the_citizen_is_told_when_staff_answer(settings):
