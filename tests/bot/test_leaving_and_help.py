@@ -356,3 +356,39 @@ def test_a_zalo_voice_note_gets_an_answer_end_to_end(settings, sandbox_clean):
     messages = httpx.get(f"{sandbox_clean.url}/_sandbox/messages",
                          params={"channel": "zalo", "user_id": user, "wait": 15, "min": 1}, timeout=20).json()
     assert messages and "1900 9095" in messages[0]["text"] and "thoại" in messages[0]["text"]
+
+
+# --- the word families, read without a conversation ----------------------------------------------------------
+def _typed(text):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(payload=None, text=text)
+
+
+@pytest.mark.parametrize("text, stops", [
+    *[(t, True) for t in ("thôi nhé", "thui", "thôi bỏ đi", "khong can nua", "thôi không cần", "ngừng", "tạm dừng",
+                          "dừng khai báo", "em muốn dừng lại", "để mai", "để lúc khác nhé", "lát nữa", "không muốn khai nữa",
+                          "ko lam nua", "hong khai nua dau", "not now", "maybe later", "stop please", "please stop",
+                          "I'd like to stop", "I will do it later", "forget it", "never mind")],
+    *[(t, False) for t in ("không", "ko", "k", "không có", "khong co gi", "có", "đúng", "dung", "đúng rồi", "dung roi",
+                           "bỏ qua", "không sốt nữa", "khong kho tho nua", "stop bleeding", "later this week I had fever",
+                           "Nguyễn Văn Dũng", "dung lai so dien thoai", "sot tu hom qua", "ok")],
+])
+def test_ways_of_stopping_and_answers_that_are_not(text, stops):
+    from bot.menu import wants_to_stop
+
+    assert wants_to_stop(_typed(text)) is stops
+
+
+@pytest.mark.parametrize("text, wants", [
+    *[(t, True) for t in ("Cho tôi gặp cán bộ", "cho toi gap can bo", "gap nhan vien", "tôi muốn nói chuyện với nhân viên",
+                          "xin gặp tư vấn viên", "cho em gap nguoi that", "alo cho toi gap can bo nhe", "lien he can bo",
+                          "talk to a person", "I want to speak with a human", "can I talk to someone", "human please",
+                          "speak to a real person")],
+    *[(t, False) for t in ("nhan vien y te co den nha khong", "can bo", "gap", "nguoi nha toi bi sot",
+                           "toi muon khai bao", "talk")],
+])
+def test_ways_of_asking_for_a_person(text, wants):
+    from bot.menu import wants_staff
+
+    assert wants_staff(_typed(text)) is wants
