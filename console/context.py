@@ -14,6 +14,7 @@ from core.staff_masking import mask_name, mask_number
 MENU = (
     ("console.today", N_("Today"), "declarations.read"),
     ("console.alerts", N_("Alerts"), "alerts.read"),
+    ("console.conversations", N_("Conversations"), "conversations.work"),
     ("console.declarations", N_("Declarations"), "declarations.read"),
     ("console.tracing", N_("Tracing"), "tracing.read"),
     ("console.campaigns_list", N_("Campaigns"), "broadcasts.read"),

@@ -19,6 +19,8 @@ DATA_WORDS = (
     # curators' queue
     N_("new"), N_("resolved"), N_("all"), N_("low_confidence"), N_("expired_answer"), N_("out_of_scope"),
     N_("no_answer"),
+    # hand-offs
+    N_("open"), N_("held"),
     # data requests
     N_("done"), N_("refused"),
 )

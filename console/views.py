@@ -7,6 +7,7 @@ from console import (  # noqa: F401  (each module adds its routes to bp)
     alert_pages,
     assets,
     context,
+    conversation_pages,
     auth,
     campaign_pages,
     declaration_pages,

@@ -198,3 +198,38 @@ def test_simulator_declaration_reaches_today(signed_in):
         client.post("/console/simulator/say", data={"text": text})
     page = client.get("/console/simulator").get_data(as_text=True)
     assert 'class="bubble bot"' in page and "xin chao" in page
+
+
+def test_take_answer_and_close_a_conversation(signed_in, db, sandbox_clean):
+    import httpx
+
+    from bot import handoffs
+    from bot.handoff_models import Handoff
+    from core.models import ChannelIdentity, Citizen
+
+    with db() as session:
+        citizen = Citizen(language="vi")
+        session.add(citizen)
+        session.flush()
+        session.add(ChannelIdentity(citizen_id=citizen.id, channel="telegram", external_id="7300001"))
+        handoff = handoffs.open_handoff(session, citizen.id, "telegram", "7300001")
+        handoffs.add_message(session, handoff, "citizen", "Toi can hoi ve cach ly tai nha")
+        session.commit()
+        handoff_id, reference = handoff.id, handoff.reference
+    client = signed_in["operator"]
+    assert reference in client.get("/console/conversations").get_data(as_text=True)
+    page = client.get(f"/console/conversations/{handoff_id}").get_data(as_text=True)
+    assert "Toi can hoi ve cach ly tai nha" in page
+    client.post(f"/console/conversations/{handoff_id}/hold")
+    client.post(f"/console/conversations/{handoff_id}/reply", data={"text": "Chào bạn, cán bộ CDC đây."})
+    sent = httpx.get(f"{sandbox_clean.url}/_sandbox/messages", params={"channel": "telegram", "user_id": "7300001"},
+                     timeout=5).json()
+    messages = sent if isinstance(sent, list) else sent.get("messages", [])
+    assert any("cán bộ CDC đây" in (m.get("text") or "") for m in messages)
+    client.post(f"/console/conversations/{handoff_id}/close")
+    with db() as session:
+        found = session.get(Handoff, handoff_id)
+        assert (found.status, found.held_by, found.closed_by) == ("closed", "operator", "operator")
+        for action in ("handoff.view", "handoff.hold", "handoff.reply", "handoff.close"):
+            assert [e.target_id for e in audit_actions(session, action)] == [str(handoff_id)], action
+    assert reference not in client.get("/console/conversations").get_data(as_text=True)
