@@ -73,6 +73,7 @@ def switch_language(turn: Turn) -> None:
     """Answer in the other language from now on (and remember it for the citizen)."""
     lang = language_asked(turn)
     turn.session.lang = turn.citizen.language = lang
+    turn.session.typed = True  # a language chosen is never overridden by guessing from a first message
     turn.say(turn._("I will answer in English.") if lang == "en" else turn._("Tôi sẽ trả lời bằng tiếng Việt."))
     if turn.session.flow:
         FLOWS[turn.session.flow].step(turn.session.step).ask(turn)
@@ -295,11 +296,10 @@ def _run(settings: Settings, inbound: Inbound, act: Callable[[Turn], None], lang
         first_lang = code if code in LANGUAGES else settings.default_language  # DEFAULT_LANGUAGE for the rest
         identity = identities.ensure(db, inbound.channel, inbound.user_id, inbound.display_name, first_lang)
         session = ConversationSession.load(client, inbound.channel, inbound.user_id)
-        first_message = session.lang is None and lang is None
         session.lang = lang or session.lang or identity.citizen.language
         turn = Turn(settings, db, client, identity, session, inbound)
         if act is route:
-            follow_language(turn, first_message)
+            follow_language(turn)
         if button_steps.untag(turn):
             act(turn)
         else:

@@ -69,10 +69,14 @@ def switched_to(text: str, current: str) -> str | None:
     return None
 
 
-def follow_language(turn: Turn, first_message: bool) -> None:
-    """Answer in the language of a clear first message, or of a whole sentence in the other language."""
+def follow_language(turn: Turn) -> None:
+    """Answer in the language of a clear first typed message (a Zalo follow or a button press comes before it),
+    or of a whole sentence in the other language."""
     if turn.channel == "voice" or turn.payload or not turn.text:
         return
+    # Inside a flow the message answers a question (a name, a commune): only a whole sentence switches.
+    first_message = not turn.session.typed and not turn.session.flow
+    turn.session.typed = True
     lang = first_message_language(turn.text) if first_message else switched_to(turn.text, turn.lang)
     if lang and lang != turn.lang:
         turn.session.lang = turn.citizen.language = lang

@@ -25,6 +25,7 @@ class ConversationSession:
     told: list = field(default_factory=list)  # answers already given in full ("tracing"): the next time, shorter
     handoff: int | None = None  # the open hand-off the citizen's messages join (bot.handoff_talk)
     handoff_ack_at: float | None = None  # when the bot last said "added to your request" (then it stays quiet)
+    typed: bool = False  # a typed message was seen: the first one decides the language (bot.language_guess)
 
     @staticmethod
     def key(channel: str, user_id: str) -> str:

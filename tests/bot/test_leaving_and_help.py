@@ -276,6 +276,23 @@ def test_a_first_message_in_english_is_answered_in_english(settings, first, expe
         assert db.scalar(select(Citizen.language)) == "en"
 
 
+def test_on_zalo_the_first_typed_message_after_following_decides_the_language(settings):
+    user = "en-zalo-follow"
+    assert handle(settings, Inbound(channel="zalo", user_id=user, kind="follow"))[-1].language == "vi"
+    replies = handle(settings, Inbound(channel="zalo", user_id=user, text="hello"))
+    assert replies and all(r.language == "en" for r in replies)
+
+
+def test_a_language_chosen_or_a_name_typed_is_never_overridden_by_a_guess(settings):
+    user = "en-chosen"
+    say(settings, user, payload="/lang:en")
+    say(settings, user, payload="/declare")
+    assert say(settings, user, text="Nguyễn Văn An")[-1].language == "en"  # a Vietnamese name, not Vietnamese
+    user = "vi-chosen"
+    say(settings, user, payload="/lang:vi")
+    assert say(settings, user, text="hello")[-1].language == "vi"
+
+
 @pytest.mark.parametrize("first", ["ok", "covid", "F1", "Xin chào", "toi muon khai bao"])
 def test_an_ambiguous_or_vietnamese_first_message_stays_in_vietnamese(settings, first):
     replies = say(settings, f"vi-{abs(hash(first))}", text=first)
