@@ -409,3 +409,29 @@ def test_ways_of_asking_for_a_person(text, wants):
     from bot.menu import wants_staff
 
     assert wants_staff(_typed(text)) is wants
+
+
+CONVERSATION = [  # (typed, a fragment of the reply) on each channel, through the sandbox and a real worker
+    ("gap nhan vien", "HT-"),
+    ("me toi bi ho tu hom qua", "đã được thêm vào yêu cầu"),
+    ("bot", "nói chuyện lại với bot"),
+    ("thôi", "Tôi luôn ở đây"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("web", "worker")
+@pytest.mark.parametrize("channel", ["zalo", "telegram"])
+def test_asking_for_a_person_leaving_and_stopping_end_to_end(settings, sandbox_clean, channel):
+    import httpx
+
+    from tests.bot.test_end_to_end_chat import _reply_with
+
+    user = "5550078" if channel == "zalo" else "777078"
+    seen = 0
+    for text, expected in CONVERSATION:
+        event = ({"user_id": user, "event_name": "user_send_text", "text": text} if channel == "zalo"
+                 else {"chat_id": user, "kind": "text", "text": text})
+        response = httpx.post(f"{sandbox_clean.url}/_sandbox/{channel}/emit", json=event, timeout=10)
+        assert response.json()["delivery"]["status"] == 200, response.text
+        seen = len(_reply_with(sandbox_clean, channel, user, seen, expected))
