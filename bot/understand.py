@@ -81,7 +81,7 @@ def ask_back(turn: Turn, result) -> None:
         show_menu(turn, greeting=False, intro=turn._(
             "Sorry, I still did not understand. Try asking in a few words, for example:\n"
             "- How many days of quarantine for F1?\n- I want to make a health declaration\n"
-            "- Someone called me about tracing: is it genuine?\nOr choose below; to ask a person, press 'Talk to staff'."))
+            "- Someone called me about tracing: is it genuine?\nTo ask a person, press 'Talk to staff'."))
         return
     buttons = []
     for intent, _confidence in (getattr(result, "ranking", None) or []):
