@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, current_app, request
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.sms import SmsAdapter
@@ -38,23 +38,33 @@ def _early_key(msg_id: str) -> str:
     return f"loa:bcast:early:{msg_id}"
 
 
-def apply(db: Session, redis, msg_id: str, status: str, reason: str | None = None) -> int:
-    """Move the row sent as `msg_id` forward to `status`; keep the receipt for later if no row has it yet."""
-    if not msg_id or status not in STATUS_ORDER:
-        return 0
+def _forward(db: Session, msg_id: str, status: str, reason: str | None) -> int:
     values = {"status": status, "updated_at": utcnow()}
     if reason:
         values["reason"] = reason[:200]
     changed = db.execute(update(T).where(T.c.provider_msg_id == msg_id, T.c.status.in_(earlier(status)))
                          .values(**values)).rowcount or 0
     db.commit()
-    if not changed and db.scalar(select(T.c.id).where(T.c.provider_msg_id == msg_id).limit(1)) is None:
-        # Not written back yet (or not a broadcast at all): keep the furthest status for the chunk job.
-        key = _early_key(msg_id)
-        previous = redis.hget(key, "status")
-        if previous is None or STATUS_ORDER[previous.decode()] < STATUS_ORDER[status]:
-            redis.hset(key, mapping={"status": status, "reason": reason or ""})
-            redis.expire(key, EARLY_TTL_S)
+    return changed
+
+
+def apply(db: Session, redis, msg_id: str, status: str, reason: str | None = None) -> int:
+    """Move the row sent as `msg_id` forward to `status`; keep the receipt for later if no row has it yet."""
+    if not msg_id or status not in STATUS_ORDER:
+        return 0
+    changed = _forward(db, msg_id, status, reason)
+    if changed or db.scalar(select(T.c.id).where(T.c.provider_msg_id == msg_id).limit(1)) is not None:
+        return changed
+    # Not written back yet (or not a broadcast at all): keep the furthest status for the chunk job...
+    key = _early_key(msg_id)
+    previous = redis.hget(key, "status")
+    if previous is None or STATUS_ORDER[previous.decode()] < STATUS_ORDER[status]:
+        redis.hset(key, mapping={"status": status, "reason": reason or ""})
+        redis.expire(key, EARLY_TTL_S)
+    # ...and look again: a write-back that committed meanwhile read the stash before it was there.
+    changed = _forward(db, msg_id, status, reason)
+    if changed:
+        redis.delete(key)
     return changed
 
 
@@ -73,9 +83,11 @@ def apply_early(db: Session, redis, msg_ids: list[str]) -> int:
         batch = [{"b_msg": mid, "b_reason": (h.get(b"reason") or b"").decode() or None}
                  for mid, h in found if h.get(b"status", b"").decode() == status]
         if batch:
+            # OR of equalities: an expanding IN (...) cannot be executed many times in one go.
             result = db.execute(update(T).where(T.c.provider_msg_id == bindparam("b_msg"),
-                                                T.c.status.in_(earlier(status)))
-                                .values(status=status, updated_at=utcnow()), batch)
+                                                or_(*(T.c.status == s for s in earlier(status))))
+                                .values(status=status, updated_at=utcnow(),
+                                        reason=func.coalesce(bindparam("b_reason"), T.c.reason)), batch)
             changed += result.rowcount or 0
     db.commit()
     redis.delete(*[_early_key(mid) for mid, _ in found])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,7 +31,7 @@ from core.redis_conn import get_redis, redis_url
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
-CONCURRENCY = 100  # sends in flight per job: enough to hide provider latency, few enough for one pool
+CONCURRENCY = 32  # sends in flight per job: hides provider latency; more only crowds a thread-per-connection server
 STATE_POLL_S = 0.5
 KNOBS = ("broadcast_telegram_per_second", "broadcast_zalo_per_second", "sms_per_second", "broadcast_chunk_size",
          "broadcast_lease_s", "broadcast_max_attempts", "broadcast_pause_failure_rate")
@@ -133,19 +134,26 @@ async def _send_all(settings: Settings, view, rows: list[dict], lease):
             ctx = ChunkContext(settings, view, {lang: render(view, lang) for lang in ("vi", "en")},
                                Buckets(settings, redis), ZaloSender(settings, http, _tokens(settings)),
                                TelegramSender(settings, http), SmsSender(settings, http))
-            holder = {"lease": lease}
+            # The lease as the rows carry it; extended from a thread, closed before the write-back reads it.
+            holder = {"lease": lease, "closed": False, "lock": threading.Lock()}
             gate = asyncio.Semaphore(CONCURRENCY)
 
             async def one(row):
                 async with gate:
                     return await deliver(ctx, row)
 
-            watcher = asyncio.create_task(_watch(ctx, redis, [r["id"] for r in rows], holder))
+            stop = asyncio.Event()
+            watcher = asyncio.create_task(_watch(ctx, redis, [r["id"] for r in rows], holder, stop))
             try:
                 results = await asyncio.gather(*(one(r) for r in rows))
             finally:
+                # An event, not only cancel(): the Redis client can swallow a CancelledError, and a watcher
+                # that never ends would keep this chunk (and its lease) alive forever.
+                stop.set()
                 watcher.cancel()
-                await asyncio.gather(watcher, return_exceptions=True)
+                await asyncio.wait({watcher}, timeout=10)
+                with holder["lock"]:  # an extension still running in its thread finishes first
+                    holder["closed"] = True
             await _flush(ctx, redis)
             return list(results), ctx.stops, holder["lease"]
     finally:
@@ -158,7 +166,7 @@ async def _flush(ctx: ChunkContext, redis) -> None:
     await autopause.record(redis, ctx.campaign.id, sent, failed)
 
 
-async def _watch(ctx: ChunkContext, redis, ids: list[int], holder: dict) -> None:
+async def _watch(ctx: ChunkContext, redis, ids: list[int], holder: dict, stop: asyncio.Event) -> None:
     """Re-read the campaign's state, flush counters, check the failure rate, keep the lease alive."""
     settings, loop = ctx.settings, asyncio.get_running_loop()
     Session = session_factory(settings.database_url)
@@ -169,8 +177,12 @@ async def _watch(ctx: ChunkContext, redis, ids: list[int], holder: dict) -> None
         with Session() as db:
             return db.query(Campaign.state).filter(Campaign.id == ctx.campaign.id).scalar()
 
-    while True:
-        await asyncio.sleep(STATE_POLL_S)
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), STATE_POLL_S)
+            return
+        except asyncio.TimeoutError:
+            pass
         if await asyncio.to_thread(state) != "running":
             ctx.halted = True
         await _flush(ctx, redis)
@@ -180,7 +192,9 @@ async def _watch(ctx: ChunkContext, redis, ids: list[int], holder: dict) -> None
             ctx.halted = True
         if loop.time() - last_extend >= extend_every:
             def extend():
-                with Session() as db:
-                    return leases.extend(db, ids, holder["lease"], settings.broadcast_lease_s)
-            holder["lease"] = await asyncio.to_thread(extend)
+                with holder["lock"]:
+                    if not holder["closed"]:
+                        with Session() as db:
+                            holder["lease"] = leases.extend(db, ids, holder["lease"], settings.broadcast_lease_s)
+            await asyncio.to_thread(extend)
             last_extend = loop.time()

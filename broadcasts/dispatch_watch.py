@@ -43,7 +43,8 @@ def enqueue_chunks(settings: Settings, campaign_id: int, chunks: list[int], over
     redis, queue = get_redis(settings), get_queue("broadcasts", settings)
     pipe = redis.pipeline(transaction=False)
     for chunk in chunks:
-        pipe.set(_chunk_guard(campaign_id, chunk), "1", nx=True, ex=max(30, settings.broadcast_lease_s))
+        # Held until the job ends (chunk_done) or its rows are reclaimed from a dead worker (watch).
+        pipe.set(_chunk_guard(campaign_id, chunk), "1", nx=True, ex=CHUNK_JOB_TIMEOUT_S)
     fresh = [c for c, ok in zip(chunks, pipe.execute()) if ok]
     jobs = [queue.prepare_data(run_chunk, (campaign_id, chunk, overrides), timeout=CHUNK_JOB_TIMEOUT_S,
                                result_ttl=0, failure_ttl=24 * 3600) for chunk in fresh]
@@ -96,9 +97,10 @@ def watch(campaign_id: int, overrides: dict | None = None) -> str:
     redis = get_redis(settings)
     redis.set(_guard(campaign_id), "1", ex=GUARD_TTL_S)
     with session_factory(settings.database_url)() as db:
-        lost = leases.reclaim(db, campaign_id)
+        lost, chunks = leases.reclaim(db, campaign_id)
         if lost:
             log.warning("campaign %s: %d rows in flight on a dead worker go back to the queue", campaign_id, lost)
+            redis.delete(*[_chunk_guard(campaign_id, chunk) for chunk in chunks])  # their job died too
         campaign = db.get(Campaign, campaign_id)
         state = campaign.state if campaign else "missing"
         if state == "running":

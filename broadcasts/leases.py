@@ -73,22 +73,24 @@ def mark_stopped(db: Session, stops: list[tuple[str, str, str]]) -> None:
         batch = [{"b_addr": a, "b_reason": r[:200]} for c, a, r in stops if c == channel]
         if batch:
             db.execute(update(ChannelIdentity.__table__)
-                       .where(ChannelIdentity.external_id == bindparam("b_addr"), ChannelIdentity.channel.in_(names))
+                       .where(ChannelIdentity.external_id == bindparam("b_addr"),
+                              or_(*(ChannelIdentity.channel == name for name in names)))
                        .values(stopped_at=now, stopped_reason=bindparam("b_reason")), batch)
     db.commit()
 
 
-def reclaim(db: Session, campaign_id: int) -> int:
-    """The campaign's rows whose lease ran out go back to the queue, counted as in flight when lost."""
+def reclaim(db: Session, campaign_id: int) -> tuple[int, set[int]]:
+    """The campaign's rows whose lease ran out go back to the queue, counted as in flight when lost;
+    returns (rows, their chunks)."""
     now = utcnow()
-    lost = db.execute(update(T).where(T.c.campaign_id == campaign_id, T.c.status == "sending",
-                                      T.c.lease_until < now)
-                      .values(status="queued", lease_until=None, next_attempt_at=None, updated_at=now)).rowcount or 0
-    if lost:
+    chunks = [c for (c,) in db.execute(
+        update(T).where(T.c.campaign_id == campaign_id, T.c.status == "sending", T.c.lease_until < now)
+        .values(status="queued", lease_until=None, next_attempt_at=None, updated_at=now).returning(T.c.chunk))]
+    if chunks:
         db.execute(update(Campaign).where(Campaign.id == campaign_id)
-                   .values(in_flight_lost=func.coalesce(Campaign.in_flight_lost, 0) + lost))
+                   .values(in_flight_lost=func.coalesce(Campaign.in_flight_lost, 0) + len(chunks)))
     db.commit()
-    return lost
+    return len(chunks), set(chunks)
 
 
 def due_chunks(db: Session, campaign_id: int) -> list[int]:

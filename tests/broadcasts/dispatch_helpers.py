@@ -97,6 +97,8 @@ def dispatch_worker(migrated, tmp_path_factory):
     proc = start_worker(["broadcasts"], log=log)
     yield proc
     stop_worker(proc)
+    errors = [line for line in log.read_text().splitlines() if "Traceback" in line or " ERROR " in line]
+    assert not errors, f"the broadcasts worker logged errors (see {log})"
 
 
 def stop_worker(proc) -> None:

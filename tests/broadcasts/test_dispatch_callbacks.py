@@ -76,22 +76,24 @@ def test_an_unsigned_status_callback_is_refused(db, row, web, settings):
     assert status_of(db, row)[0] == "sent"
 
 
-def test_a_receipt_before_the_write_back_waits_and_is_applied_after_it(db, redis_client):
+def test_receipts_before_the_write_back_wait_and_are_applied_after_it(db, redis_client):
     with db() as session:
         campaign_id = add_campaign(session, state="running")
-        delivery = Delivery(campaign_id=campaign_id, channel="zalo", address="z1", status="sending", attempts=1,
-                            chunk=0)
-        session.add(delivery)
+        first, second = (Delivery(campaign_id=campaign_id, channel="zalo", address=a, status="sending", attempts=1,
+                                  chunk=0) for a in ("z1", "z2"))
+        session.add_all([first, second])
         session.commit()
-        # The provider's receipts arrive while the chunk job still holds the row (no message id stored yet).
-        assert callbacks.apply(session, redis_client, "msg-early", "seen") == 0
-        assert callbacks.apply(session, redis_client, "msg-early", "delivered") == 0
-        session.query(Delivery).filter(Delivery.id == delivery.id).update(
-            {"status": "sent", "provider_msg_id": "msg-early"})
+        # The provider's receipts arrive while the chunk job still holds the rows (no message id stored yet).
+        assert callbacks.apply(session, redis_client, "msg-1", "seen") == 0
+        assert callbacks.apply(session, redis_client, "msg-1", "delivered") == 0
+        assert callbacks.apply(session, redis_client, "msg-2", "delivered") == 0
+        for row, mid in ((first, "msg-1"), (second, "msg-2")):
+            session.query(Delivery).filter(Delivery.id == row.id).update({"status": "sent", "provider_msg_id": mid})
         session.commit()
-        assert callbacks.apply_early(session, redis_client, ["msg-early", "msg-other"]) == 1
-        assert session.scalar(select(Delivery.status).where(Delivery.id == delivery.id)) == "seen"
-    assert not redis_client.exists("loa:bcast:early:msg-early")
+        assert callbacks.apply_early(session, redis_client, ["msg-1", "msg-2", "msg-other"]) == 2
+        found = dict(session.execute(select(Delivery.address, Delivery.status)).all())
+    assert found == {"z1": "seen", "z2": "delivered"}
+    assert not redis_client.exists("loa:bcast:early:msg-1", "loa:bcast:early:msg-2")
 
 
 ZALO_SEQUENCES = [

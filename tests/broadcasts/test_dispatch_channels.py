@@ -42,7 +42,8 @@ def test_a_campaign_reaches_every_channel_once_and_tracks_delivery(env, settings
             by.setdefault(row.channel, set()).add(row.status)
         return by if by.get("zalo") == {"seen"} and by.get("sms") == {"delivered"} else None
 
-    by_channel = wait_until(tracked, timeout=30)
+    # Zalo's receipts go through the webhook and the inbound worker, which may still be warming up its NLU.
+    by_channel = wait_until(tracked, timeout=120)
     assert by_channel["telegram"] == {"sent"}  # the Bot API has no delivery receipts
     with env() as db:
         live = counters(db, campaign_id)
