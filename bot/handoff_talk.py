@@ -121,9 +121,10 @@ def join(turn: Turn) -> None:
     """The citizen's message goes to the staff thread; the bot says so once, then stays quiet for a while."""
     handoff = active(turn)
     inbound = turn.inbound
-    add_message(turn.db, handoff, "citizen", turn.text or None, inbound.kind,
-                inbound.media_url or inbound.extra.get("media_url"))
-    publish(turn.redis, handoff, "citizen")
+    if turn.payload != "/staff":  # pressing "Talk to staff" again only asks for the reference: nothing for staff
+        add_message(turn.db, handoff, "citizen", turn.text or None, inbound.kind,
+                    inbound.media_url or inbound.extra.get("media_url"))
+        publish(turn.redis, handoff, "citizen")
     if turn.text and warn_of_danger(turn, handoff):
         return
     now = clock.now(turn.settings).timestamp()  # the schedules' clock, so a test can move it

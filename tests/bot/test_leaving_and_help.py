@@ -116,6 +116,7 @@ def test_asking_for_a_person_gives_a_reference_and_the_hours_and_the_next_messag
     assert say(settings, user, text="ba ten la Nguyen Thi Hoa, o phuong Dong Ve") == []
     clock.advance(settings, 6 * 60)
     assert ref in texts(say(settings, user, text="alo co ai khong"))
+    assert ref in texts(say(settings, user, payload="/staff"))  # asking again always gets the reference back
     with session_scope(settings.database_url) as db:
         lines = thread(db, handoff_id)
         said = [line.text for line in lines if line.author == "citizen"]
