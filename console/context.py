@@ -16,6 +16,7 @@ MENU = (
     ("console.alerts", N_("Alerts"), "alerts.read"),
     ("console.conversations", N_("Conversations"), "conversations.work"),
     ("console.declarations", N_("Declarations"), "declarations.read"),
+    ("console.reports", N_("Reports"), "reports.read"),
     ("console.tracing", N_("Tracing"), "tracing.read"),
     ("console.campaigns_list", N_("Campaigns"), "broadcasts.read"),
     ("console.questions", N_("Questions"), "curators.read"),

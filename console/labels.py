@@ -21,6 +21,8 @@ DATA_WORDS = (
     N_("no_answer"),
     # hand-offs
     N_("open"), N_("held"),
+    # report categories
+    N_("suspected_case"), N_("quarantine_breach"), N_("scam"), N_("price_gouging"), N_("fake_news"), N_("other"),
     # data requests
     N_("done"), N_("refused"),
 )

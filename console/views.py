@@ -13,6 +13,7 @@ from console import (  # noqa: F401  (each module adds its routes to bp)
     declaration_pages,
     hotline_pages,
     question_pages,
+    report_pages,
     simulator_pages,
     today,
     tracing_pages,

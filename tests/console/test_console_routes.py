@@ -24,6 +24,8 @@ ROUTES = [
     ("GET", "/console/declarations", "declarations.read"),
     ("GET", "/console/declarations/999999", "declarations.personal"),
     ("GET", "/console/declarations/export.csv", "declarations.export"),
+    ("GET", "/console/reports", "reports.read"),
+    ("POST", "/console/reports/999999/status", "reports.work"),
     ("GET", "/console/tracing", "tracing.read"),
     ("POST", "/console/tracing/upload", "tracing.write"),
     ("POST", "/console/tracing/dialer/pause", "tracing.dialer"),

@@ -233,3 +233,30 @@ def test_take_answer_and_close_a_conversation(signed_in, db, sandbox_clean):
         for action in ("handoff.view", "handoff.hold", "handoff.reply", "handoff.close"):
             assert [e.target_id for e in audit_actions(session, action)] == [str(handoff_id)], action
     assert reference not in client.get("/console/conversations").get_data(as_text=True)
+
+
+def test_a_report_status_change_is_told_to_the_citizen(signed_in, db, sandbox_clean):
+    import httpx
+
+    from core.models import ChannelIdentity, Citizen, Report
+
+    with db() as session:
+        citizen = Citizen(language="vi")
+        session.add(citizen)
+        session.flush()
+        session.add(ChannelIdentity(citizen_id=citizen.id, channel="telegram", external_id="7400001"))
+        session.add(Report(reference="PA-ABC123", citizen_id=citizen.id, channel="telegram", category="price_gouging",
+                           text="Hieu thuoc ban khau trang gia cao", latitude=19.8, longitude=105.77))
+        session.commit()
+        report_id = session.scalar(select(Report.id))
+    viewer_page = signed_in["viewer"].get("/console/reports").get_data(as_text=True)
+    assert "PA-ABC123" in viewer_page and "Hieu thuoc" not in viewer_page
+    assert "Hieu thuoc" in signed_in["operator"].get("/console/reports").get_data(as_text=True)
+    signed_in["operator"].post(f"/console/reports/{report_id}/status", data={"status": "resolved"})
+    sent = httpx.get(f"{sandbox_clean.url}/_sandbox/messages", params={"channel": "telegram", "user_id": "7400001"},
+                     timeout=5).json()
+    messages = sent if isinstance(sent, list) else sent.get("messages", [])
+    assert any("PA-ABC123 của bạn đã được xử lý" in (m.get("text") or "") for m in messages)
+    with db() as session:
+        assert session.get(Report, report_id).status == "resolved"
+        assert audit_actions(session, "report.status")[0].details["told"] is True
