@@ -26,7 +26,7 @@ from bot.session import ConversationSession
 from bot.text import clean, fold
 from bot.tracing_answers import LINK_PHONE, answer_tracing, pasted_number
 from bot.turn import Turn
-from bot.understand import INTENT_PAYLOADS, answer_faq, ask_back, moved_on, not_for_us, parse
+from bot.understand import INTENT_PAYLOADS, answer_faq, faq_readings, ask_back, moved_on, not_for_us, parse
 from core.db import session_scope
 from core.i18n import LANGUAGES, normalize_language
 from core.models import utcnow
@@ -234,7 +234,8 @@ def act_on(turn: Turn, result) -> None:
         return
     turn.session.misses = 0
     if intent.startswith("faq/"):
-        answer_faq(turn, intent, result)
+        for reading in faq_readings(turn, result):  # two questions in one message: both answered, in order
+            answer_faq(turn, reading.intent, reading)
     elif intent == "change_language":
         switch_to_named_language(turn)
     elif intent in ("thanks", "goodbye"):

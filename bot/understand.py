@@ -32,7 +32,18 @@ def parse(turn: Turn, text: str):
 
         intent, confidence = classify(text)
         return SimpleNamespace(intent=intent, confidence=confidence, ranking=[(intent, confidence)], source="keywords")
-    return get_client(turn.settings).parse(text[:MAX_CHARS], turn.lang)
+    # The whole text: the client keeps a long letter's beginning and its end, where the question is.
+    return get_client(turn.settings).parse(text, turn.lang)
+
+
+def faq_readings(turn: Turn, result) -> list:
+    """The FAQ topics a message asks, in the citizen's order ("... có tiêm được không, và con tôi có được đi học
+    không?" -> two), the reading of the whole message standing for its own topic."""
+    try:
+        from nlu.split import topics_in_order
+    except ImportError:
+        return [result]
+    return topics_in_order(lambda question: parse(turn, question), turn.text, result)
 
 
 def record_question(turn: Turn, reason: str, result=None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from twilio.twiml.voice_response import VoiceResponse
 
 from core import clock
-from core.i18n import N_, format_datetime, translator
+from core.i18n import N_, format_date, format_datetime, translator
 from ivr import twiml
 
 FAQ_TOPICS = 5
@@ -88,6 +88,8 @@ def faq_answer(settings, topic: str, lang: str) -> tuple[list[str], bool]:
         # Guidance past its review date must not be read out: a person answers instead.
         return [_("The answer to this question is being updated. Our staff will call you back about it.")], True
     source = _("Source: %(authority)s.", authority=answer.authority) if answer.authority else ""
+    if answer.updated:  # the same "updated on" as the chat answer, read as a date
+        source = (source + " " + _("Updated %(date)s.", date=format_date(answer.updated, lang))).strip()
     return [*twiml.clean(answer.text), *([source] if source else [])], False
 
 
