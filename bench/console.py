@@ -89,6 +89,12 @@ SEED = [
     "g::text, '{{}}' FROM generate_series(1, 200000) g",
     "INSERT INTO data_request (citizen_id, kind, channel, status, created_at) SELECT g, 'delete', 'zalo', "
     "CASE WHEN g % 4 = 0 THEN 'new' ELSE 'done' END, now() FROM generate_series(1, 2000) g",
+    "INSERT INTO report (reference, citizen_id, channel, category, text, status, created_at) SELECT 'PA-' || g, g, "
+    "'zalo', 'price_gouging', 'phan anh so ' || g, CASE WHEN g % 3 = 0 THEN 'new' ELSE 'resolved' END, "
+    "now() - g * interval '1 minute' FROM generate_series(1, 5000) g",
+    "INSERT INTO handoff (citizen_id, channel, user_id, reference, reason, status, opened_at) SELECT g, 'zalo', "
+    "'z' || g, 'HT-' || g, 'asked', CASE WHEN g % 10 = 0 THEN 'open' ELSE 'closed' END, now() - g * interval '1 minute' "
+    "FROM generate_series(1, 3000) g",
     "SELECT setval(pg_get_serial_sequence('citizen', 'id'), (SELECT max(id) FROM citizen))",
 ]
 
@@ -118,7 +124,8 @@ def _pages(client, base: str, commune: int) -> list[str]:
         f"/console/declarations/export.csv?commune={commune}&risk=danger", "/console/tracing",
         "/console/campaigns", "/console/campaigns/1", "/console/campaigns/1/progress", "/console/campaigns/5",
         "/console/questions", "/console/questions?status=all", "/console/audit", "/console/audit?actor=author",
-        "/console/audit?action=alert", "/console/data-requests", "/console/simulator",
+        "/console/audit?action=alert", "/console/data-requests", "/console/simulator", "/console/simulator/hotline",
+        "/console/conversations", "/console/conversations/10", "/console/reports", "/console/reports?status=new",
     ]
 
 
