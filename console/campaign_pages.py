@@ -45,11 +45,15 @@ def progress(db, campaign: Campaign) -> dict:
                                 .group_by(Delivery.status)).all())
     total = campaign.planned_count if campaign.planned_count is not None else sum(by_status.values())
     done = sum(by_status.get(s, 0) for s in FINAL_STATUSES)
+    reasons = db.execute(select(Delivery.reason, func.count()).where(Delivery.campaign_id == campaign.id,
+                                                                    Delivery.status == "failed")
+                         .group_by(Delivery.reason).order_by(func.count().desc()).limit(10)).all() \
+        if by_status.get("failed") else []
     if campaign.state == "finished" and total == 0:
         percent = 100
     else:
         percent = min(100, round(100 * done / total)) if total else 0
-    return {"by_status": by_status, "total": total, "done": done, "percent": percent}
+    return {"by_status": by_status, "total": total, "done": done, "percent": percent, "reasons": reasons}
 
 
 @bp.get("/campaigns")

@@ -14,6 +14,7 @@ from console.i18n import gettext as _
 from console.xlsx import xlsx_rows
 from core.staff_auth import can
 from ivr import dialer, pauses
+from ivr.followup import close_case
 from ivr.importer import ImportRefused, import_csv, import_rows
 from ivr.models import TracingContact, TracingList
 
@@ -75,6 +76,16 @@ def upload():
     record("tracing.import", "tracing_list", result.list_id, imported=result.imported,
            errors=len(result.errors), filename=sent.filename[:200])
     return _page(report=result)
+
+
+@bp.post("/tracing/contacts/<int:contact_id>/close")
+@page("tracing.write")
+def close_contact(contact_id: int):
+    """Close a case (a tracer reached the person another way): no more calls or follow-ups."""
+    if close_case(settings(), contact_id):
+        record("tracing.close", "tracing_contact", contact_id)
+        flash(_("Case closed."))
+    return redirect(url_for("console.tracing"))
 
 
 @bp.post("/tracing/dialer/<any(pause, resume):action>")

@@ -28,6 +28,7 @@ ROUTES = [
     ("POST", "/console/reports/999999/status", "reports.work"),
     ("GET", "/console/tracing", "tracing.read"),
     ("POST", "/console/tracing/upload", "tracing.write"),
+    ("POST", "/console/tracing/contacts/999999/close", "tracing.write"),
     ("POST", "/console/tracing/dialer/pause", "tracing.dialer"),
     ("POST", "/console/tracing/dialer/resume", "tracing.dialer"),
     ("POST", "/console/tracing/lists/999999/pause", "tracing.dialer"),

@@ -260,3 +260,42 @@ def test_a_report_status_change_is_told_to_the_citizen(signed_in, db, sandbox_cl
     with db() as session:
         assert session.get(Report, report_id).status == "resolved"
         assert audit_actions(session, "report.status")[0].details["told"] is True
+
+
+def test_close_an_unreachable_case(signed_in, db):
+    from datetime import date
+
+    from core.models import utcnow
+    from ivr.models import TracingContact, TracingList
+
+    with db() as session:
+        tracing_list = TracingList(name="F1 xa 7")
+        session.add(tracing_list)
+        session.flush()
+        contact = TracingContact(list_id=tracing_list.id, phone="+84987650001", name="Vo Thi Em", classification="F1",
+                                 exposure_date=date(2026, 11, 30), status="unreachable", unreachable_at=utcnow())
+        session.add(contact)
+        session.commit()
+        contact_id = contact.id
+    signed_in["operator"].post(f"/console/tracing/contacts/{contact_id}/close")
+    with db() as session:
+        assert session.get(TracingContact, contact_id).status == "closed"
+        assert [e.target_id for e in audit_actions(session, "tracing.close")] == [str(contact_id)]
+    assert "Vo Thi Em" not in signed_in["operator"].get("/console/tracing").get_data(as_text=True)
+
+
+def test_failed_deliveries_show_their_reasons(signed_in, db):
+    from broadcasts.models import Campaign, Delivery
+
+    with db() as session:
+        campaign = Campaign(title="t", body_vi="x", buttons=[], audience={}, allow_sms=False, urgent=False,
+                            state="running", in_flight_lost=0, planned_count=3)
+        session.add(campaign)
+        session.flush()
+        for n, (status, reason) in enumerate([("sent", None), ("failed", "blocked"), ("failed", "blocked")]):
+            session.add(Delivery(campaign_id=campaign.id, citizen_id=n, channel="zalo", address=f"z{n}",
+                                 status=status, reason=reason))
+        session.commit()
+        campaign_id = campaign.id
+    page = signed_in["viewer"].get(f"/console/campaigns/{campaign_id}/progress").get_data(as_text=True)
+    assert "100%" in page and "blocked (2)" in page
