@@ -30,11 +30,11 @@ def browser():
 
 @pytest.fixture()
 def staff(db, redis_client):
-    """An operator and a supervisor account."""
+    """An operator, a supervisor and an admin account."""
     from core import staff_accounts
 
     with db() as session:
-        for role in ("operator", "supervisor"):
+        for role in ("operator", "supervisor", "admin"):
             staff_accounts.create_account(session, role, role, PASSWORD)
         session.commit()
 
@@ -197,6 +197,7 @@ def test_the_other_pages_render_for_a_supervisor(browser, web, staff, db):
     sign_in(tab, web.url, "supervisor")
     for name, path in [("declarations", "/console/declarations"), ("campaigns", "/console/campaigns"),
                        ("campaign-new", "/console/campaigns/new"), ("data-requests", "/console/data-requests"),
+                       ("conversations", "/console/conversations"), ("reports", "/console/reports"),
                        ("today-desktop", "/console/")]:
         tab.goto(web.url + path)
         assert tab.title().endswith("Loa")
@@ -206,6 +207,12 @@ def test_the_other_pages_render_for_a_supervisor(browser, web, staff, db):
     assert tab.inner_text("#rule-version") == "2026-11-01"
     shot(tab, "declaration")
     context.close()
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(admin, web.url, "admin")
+    admin.goto(f"{web.url}/console/audit")
+    assert admin.locator("tr.audit-row").count() >= 2  # the supervisor's views of a person, at least
+    shot(admin, "audit")
+    admin.context.close()
 
 
 def _fold(text: str) -> str:
