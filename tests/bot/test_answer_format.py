@@ -100,3 +100,23 @@ def test_the_update_date_is_written_day_month_year(settings, db, redis_client, l
     expected = f"{UPDATED[lang]} {ENTRIES['faq/testing']['updated'].strftime('%d/%m/%Y')}."
     assert _chat_reply(settings, "faq/testing", lang).endswith(expected)
     assert faq_answer(settings, "faq/testing", lang)[0][-1].endswith(expected)
+
+
+@pytest.mark.parametrize("lang, direct", [("vi", "Hai vạch, kể cả vạch mờ, là dương tính."),
+                                          ("en", "Two lines, even a faint one, mean positive.")])
+def test_a_caller_hears_the_direct_answer_first_and_the_date_before_the_topics_again(web, db, redis_client, settings,
+                                                                                    lang, direct):
+    """Over real HTTP through the TwiML walker: questions (2), Testing (4), then back to the main menu (9)."""
+    from core import clock
+    from tests.ivr.hotline_calls import HANG_UP, place, set_local_time, spoken
+
+    set_local_time(settings, 9)
+    try:
+        lines = spoken(place(web, lang, ["2", str(list(faq.TITLES).index("faq/testing") + 1), "9", HANG_UP])).splitlines()
+    finally:
+        clock.reset(settings)
+    start = lines.index(direct)
+    dated = next(i for i, line in enumerate(lines) if line.endswith(_updated("faq/testing", lang)))
+    assert start < dated and all(line != direct for line in lines[:start])
+    # between them only the answer's own lines: nothing else interrupts it
+    assert dated - start == len(faq.get_answer("faq/testing", lang).text.splitlines())
