@@ -4,12 +4,14 @@ Each channel is a GCRA bucket (evenly spaced sends, no bursts: the providers cou
 burst after an idle moment would cross them), paced at SAFETY of the configured rate so network jitter never
 pushes two sends into the provider's same second. A 429 pauses the whole bucket until its retry-after; an
 exhausted quota marks the channel so senders fall through to the next channel instead of waiting.
+A sliding one-second window on top (at most SAFETY x rate sends in any second) absorbs jitter the same way.
 Telegram also spaces the sends to one chat (1/s).
 """
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 
 from core.settings import Settings
 
@@ -17,24 +19,33 @@ SAFETY = 0.97
 CHAT_INTERVAL_MS = 1050  # Telegram: at most one message a second to one chat
 EXHAUSTED = -1
 
-# KEYS: tat, pause, exhausted[, chat]. ARGV: interval ms, chat interval ms. Returns 0 (go), ms to wait, or -1.
+# KEYS: tat, pause, exhausted, window[, chat]. ARGV: interval ms, chat interval ms, most sends in any second,
+# a unique member. Returns 0 (go), ms to wait, or -1 (quota exhausted).
 TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 local paused = redis.call('PTTL', KEYS[2])
 if paused > 0 then return paused end
-if KEYS[4] then
-  local chat = redis.call('PTTL', KEYS[4])
+if KEYS[5] then
+  local chat = redis.call('PTTL', KEYS[5])
   if chat > 0 then return chat end
 end
 local interval = tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat > now then return math.max(1, math.ceil(tat - now)) end
+-- The sends of the last second, counted like the providers count them: never more than ARGV[3].
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 1000)
+if redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+  return math.max(1, math.ceil(tonumber(oldest[2]) + 1000 - now))
+end
 -- A little late keeps the schedule (no drift from timer slack); idle longer than half an interval restarts it.
 if now - tat > interval / 2 then tat = now end
 redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', 60000)
-if KEYS[4] then redis.call('SET', KEYS[4], '1', 'PX', ARGV[2]) end
+redis.call('ZADD', KEYS[4], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[4], 2000)
+if KEYS[5] then redis.call('SET', KEYS[5], '1', 'PX', ARGV[2]) end
 return 0
 """
 
@@ -45,10 +56,10 @@ def channel_rate(settings: Settings, channel: str) -> float:
             "zns": settings.broadcast_zalo_per_second, "sms": settings.sms_per_second}.get(channel, 0.0)
 
 
-def keys(channel: str) -> tuple[str, str, str]:
-    """The bucket's Redis keys: schedule, pause, exhausted."""
+def keys(channel: str) -> tuple[str, str, str, str]:
+    """The bucket's Redis keys: schedule, pause, exhausted, last second's sends."""
     base = f"loa:bucket:{channel}"
-    return f"{base}:tat", f"{base}:pause", f"{base}:exhausted"
+    return f"{base}:tat", f"{base}:pause", f"{base}:exhausted", f"{base}:window"
 
 
 class Buckets:
@@ -64,16 +75,17 @@ class Buckets:
     async def take(self, channel: str, chat: str | None = None) -> bool:
         """Wait until one send on `channel` is allowed; False when the channel's quota is exhausted."""
         rate = channel_rate(self.settings, channel)
-        tat, pause, exhausted = keys(channel)
+        tat, pause, exhausted, window = keys(channel)
         if rate <= 0:  # limits lifted: only a 429's pause and an exhausted quota still apply
             return await self._unpaced(channel, pause, exhausted)
         interval = 1000.0 / (rate * SAFETY)
+        most = max(1, int(rate * SAFETY))
         chat_keys = [f"loa:bucket:{channel}:chat:{chat}"] if chat and channel == "telegram" else []
         lock = self.locks.setdefault(channel, asyncio.Lock())
         async with lock:
             while True:
-                wait = int(await self.script(keys=[tat, pause, exhausted, *chat_keys],
-                                             args=[interval, CHAT_INTERVAL_MS]))
+                wait = int(await self.script(keys=[tat, pause, exhausted, window, *chat_keys],
+                                             args=[interval, CHAT_INTERVAL_MS, most, uuid.uuid4().hex]))
                 if wait == 0:
                     return True
                 if wait == EXHAUSTED:
@@ -81,9 +93,15 @@ class Buckets:
                 await asyncio.sleep(wait / 1000.0)
 
     async def _unpaced(self, channel: str, pause: str, exhausted: str) -> bool:
-        # Thousands of sends a second: look at the pause and quota keys at most every 100 ms.
+        # Thousands of sends a second: look at the pause and quota keys at most every 100 ms, one look at a time.
         if time.monotonic() < self.clear_until.get(channel, 0.0):
             return True
+        async with self.locks.setdefault(channel, asyncio.Lock()):
+            return await self._look(channel, pause, exhausted)
+
+    async def _look(self, channel: str, pause: str, exhausted: str) -> bool:
+        if time.monotonic() < self.clear_until.get(channel, 0.0):
+            return True  # another send looked while this one waited for the lock
         while True:
             if await self.redis.exists(exhausted):
                 return False
