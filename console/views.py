@@ -17,6 +17,7 @@ from console import (  # noqa: F401  (each module adds its routes to bp)
     simulator_pages,
     today,
     tracing_pages,
+    tracing_people,
 )
 
 __all__ = ["bp"]

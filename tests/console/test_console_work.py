@@ -299,3 +299,39 @@ def test_failed_deliveries_show_their_reasons(signed_in, db):
         campaign_id = campaign.id
     page = signed_in["viewer"].get(f"/console/campaigns/{campaign_id}/progress").get_data(as_text=True)
     assert "100%" in page and "blocked (2)" in page
+
+
+def test_find_a_person_see_their_calls_and_correct_the_number(signed_in, db):
+    from datetime import date
+
+    from core.models import utcnow
+    from ivr.models import CallAttempt, TracingContact, TracingList
+
+    with db() as session:
+        tracing_list = TracingList(name="F1 xa 9")
+        session.add(tracing_list)
+        session.flush()
+        contact = TracingContact(list_id=tracing_list.id, phone="+84987650002", name="Dang Van Phuc", classification="F1",
+                                 exposure_date=date(2026, 11, 30), status="unreachable", attempts=4,
+                                 unreachable_at=utcnow(), last_outcome="invalid_number")
+        session.add(contact)
+        session.flush()
+        session.add(CallAttempt(call_sid="CA" + "1" * 32, contact_id=contact.id, attempt_no=1, purpose="tracing",
+                                to_phone=contact.phone, from_number="+842373600115", status="failed",
+                                outcome="invalid_number"))
+        session.commit()
+        contact_id = contact.id
+    client = signed_in["operator"]
+    for query in ("0987 650 002", "van phuc"):
+        assert "Dang Van Phuc" in client.get("/console/tracing/people", query_string={"q": query}).get_data(as_text=True)
+    page = client.get(f"/console/tracing/contacts/{contact_id}").get_data(as_text=True)
+    assert page.count('class="call-row"') == 1 and "invalid_number" in page
+    client.post(f"/console/tracing/contacts/{contact_id}/phone", data={"phone": "not a number"})
+    client.post(f"/console/tracing/contacts/{contact_id}/phone", data={"phone": "0912 000 111"})
+    with db() as session:
+        contact = session.get(TracingContact, contact_id)
+        assert (contact.phone, contact.status, contact.attempts) == ("+84912000111", "pending", 0)
+        assert len(audit_actions(session, "tracing.correct_phone")) == 1
+        assert len(audit_actions(session, "tracing.search")) == 2
+        assert len(audit_actions(session, "tracing.contact.view")) == 1
+    assert signed_in["viewer"].get("/console/tracing/people?q=phuc").status_code == 403
