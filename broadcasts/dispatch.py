@@ -35,10 +35,13 @@ def launch(settings: Settings, campaign_id: int) -> int:
         if campaign.state in ("finished", "cancelled"):
             raise ValueError(f"campaign {campaign_id} is {campaign.state}")
         planned = plan(db, campaign_id, chunk_size=settings.broadcast_chunk_size)  # once: a replan is a no-op
-        db.execute(update(Campaign).where(Campaign.id == campaign_id)
+        # Only a launching (scheduled) or running campaign runs: one cancelled meanwhile stays cancelled.
+        db.execute(update(Campaign).where(Campaign.id == campaign_id, Campaign.state.in_(("scheduled", "running")))
                    .values(state="running", planned_count=planned, updated_at=utcnow(),
                            started_at=func.coalesce(Campaign.started_at, utcnow())))
         db.commit()
+        if db.scalar(select(Campaign.state).where(Campaign.id == campaign_id)) != "running":
+            return planned
         chunks = leases.due_chunks(db, campaign_id)
     remember_knobs(settings, campaign_id, overrides)
     queued = enqueue_chunks(settings, campaign_id, chunks, overrides)

@@ -64,3 +64,16 @@ def test_buttons_and_language_reach_each_channel_as_it_renders_them(env, setting
     assert zalo_msg[0]["buttons"] == [{"title": "Declare", "payload": "/declare", "type": "oa.query.show"}]
     tg_msg = httpx.get(f"{sandbox.url}/_sandbox/messages", params={"channel": "telegram", "user_id": chat}).json()
     assert tg_msg[0]["text"].startswith("Tiêm vắc xin") and tg_msg[0]["buttons"][0]["payload"] == "/declare"
+
+
+def test_the_campaigns_launch_hands_over_to_dispatch_and_the_campaign_finishes(env, settings, sandbox):
+    from broadcasts import campaigns
+
+    with env() as db:
+        telegram = add_people(db, 3, "telegram", start=400)
+        campaign_id = add_campaign(db)
+        campaigns.launch(db, settings, "tests", campaign_id)  # approved ("scheduled") campaigns only
+        db.commit()
+        campaigns.after_commit(db, settings)  # a job plans the rows, then dispatch sends them
+    wait_state(env, campaign_id, "finished")
+    assert sent_to(sandbox, "telegram") == {c: 1 for c in telegram}
