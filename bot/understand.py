@@ -69,7 +69,7 @@ def answer_faq(turn: Turn, topic: str, result=None) -> None:
         return
     source = turn._("Source: %(source)s (%(authority)s).", source=answer.source, authority=answer.authority)
     if answer.updated:
-        source += " " + turn._("Updated %(date)s.", date=format_date(answer.updated, turn.lang))
+        source += " " + turn._("Updated %(date)s.", date=format_date(answer.updated, turn.lang, "dd/MM/yyyy"))
     if topic in quarantine_rules.TOPICS:
         turn.session.told = sorted({*turn.session.told, "quarantine"})
         direct = quarantine_rules.direct_answer(turn)

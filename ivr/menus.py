@@ -89,7 +89,7 @@ def faq_answer(settings, topic: str, lang: str) -> tuple[list[str], bool]:
         return [_("The answer to this question is being updated. Our staff will call you back about it.")], True
     source = _("Source: %(authority)s.", authority=answer.authority) if answer.authority else ""
     if answer.updated:  # the same "updated on" as the chat answer, read as a date
-        source = (source + " " + _("Updated %(date)s.", date=format_date(answer.updated, lang))).strip()
+        source = (source + " " + _("Updated %(date)s.", date=format_date(answer.updated, lang, "dd/MM/yyyy"))).strip()
     return [*twiml.clean(answer.text), *([source] if source else [])], False
 
 
