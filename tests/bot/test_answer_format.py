@@ -26,7 +26,7 @@ def _first_line(topic: str, lang: str, hotline: str = "1900 9095") -> str:
 
 def _updated(topic: str, lang: str) -> str:
     """The closing "Cập nhật <date>." as the reply writes the entry's `updated` date today."""
-    return f"{UPDATED[lang]} {format_date(ENTRIES[topic]['updated'], lang)}."
+    return f"{UPDATED[lang]} {format_date(ENTRIES[topic]['updated'], lang, 'dd/MM/yyyy')}."
 
 
 def test_every_topic_the_bot_offers_has_a_vetted_answer():
