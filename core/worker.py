@@ -5,6 +5,7 @@ import logging
 import re
 import sys
 
+from rq.exceptions import StopRequested
 from rq.worker import SimpleWorker
 
 from core import redis_owner
@@ -56,7 +57,12 @@ def sweep_broadcasts() -> None:
 
     try:
         sweep(Settings.from_env())
-    except Exception:  # noqa: BLE001 - maintenance must not stop the worker; the next round retries
+    except Exception as exc:  # noqa: BLE001 - maintenance must not stop the worker; the next round retries
+        cause = exc
+        while cause is not None:  # a SIGTERM's StopRequested, maybe wrapped by the database driver: let it stop us
+            if isinstance(cause, StopRequested):
+                raise cause from None
+            cause = cause.__cause__ or cause.__context__
         logging.getLogger(__name__).exception("broadcast sweep failed")
 
 
