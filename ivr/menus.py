@@ -95,7 +95,7 @@ def faq_answer(settings, topic: str, lang: str) -> tuple[list[str], bool]:
 
 def lookup(settings, calls: list, caller: str | None, lang: str, by_sms: bool = False) -> dict:
     """What we know about calls to the caller's number (never anything about the F0), and what next; with
-    `by_sms` (caller id not attested) the details went by SMS to the number and are not read out."""
+    `by_sms` (caller id not attested) nothing is read out: any details went by SMS to the number."""
     _ = translator(lang)
     genuine = _("Our tracing calls come only from %(number)s and the hotline %(hotline)s. Health staff never ask for money, bank details or OTP codes.",
                 number=twiml.spell_phone(settings.twilio_from_number),
@@ -104,15 +104,17 @@ def lookup(settings, calls: list, caller: str | None, lang: str, by_sms: bool = 
         lines = [_("We cannot see your phone number, so we cannot look up our calls to you."), genuine]
         return twiml.menu(lines, "", [("1", _("To report a suspicious call, press 1."), "report_scam"),
                                       back_option(lang)])
+    if by_sms:
+        lines = [_("For your privacy, if our tracing centre called this number, the details have been sent to it by SMS."),
+                 genuine]
+        return twiml.menu(lines, "", [("1", _("To do the health check now, press 1."), "declare"),
+                                      ("2", _("To report a suspicious call, press 2."), "report_scam"), back_option(lang)])
     if not calls:
         lines = [_("We have no record of calling your number."),
                  _("If someone claimed to be from the health authorities, it may be a scam: do not pay, and do not share any code."),
                  genuine]
         return twiml.menu(lines, "", [("1", _("To report a suspicious call, press 1."), "report_scam"),
                                       back_option(lang)])
-    if by_sms:
-        lines = [_("For your privacy, we have sent what we know about our calls to your number by SMS."), genuine]
-        return twiml.menu(lines, "", [("1", _("To do the health check now, press 1."), "declare"), back_option(lang)])
     lines = [_("Yes, the provincial tracing centre called your number.")]
     for call in calls[:3]:
         lines.append(_("On %(when)s we called you because %(why)s.", when=format_datetime(call.when, lang),

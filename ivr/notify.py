@@ -9,6 +9,7 @@ from bot.channels.errors import ContactStopped, MessageInvalid
 from bot.text import strip_diacritics
 from core import clock
 from core.db import session_scope
+from core.redis_conn import get_redis
 from core.i18n import format_datetime, translator
 from core.settings import Settings
 from ivr import store, twilio_client
@@ -17,6 +18,7 @@ from ivr.menus import WHY
 from ivr.models import TracingContact
 
 log = logging.getLogger(__name__)
+LOOKUP_SMS_PER_DAY = 2
 
 
 def unreachable_text(settings: Settings, lang: str) -> str:
@@ -81,6 +83,12 @@ def send_lookup_sms(phone: str, lang: str) -> str:
         calls = calls_to(settings, session, phone)
     if not calls:
         return "no_calls"
+    # Spoofed calls must not flood a number with SMS: at most LOOKUP_SMS_PER_DAY a day for one number.
+    counter = f"loa:lookup-sms:{phone}:{clock.local_now(settings):%Y%m%d}"
+    client = get_redis(settings)
+    if client.incr(counter) > LOOKUP_SMS_PER_DAY:
+        return "daily_limit"
+    client.expire(counter, 2 * 24 * 3600)
     try:
         twilio_client.send_sms(settings, phone, lookup_text(settings, calls, lang))
     except (ContactStopped, MessageInvalid) as exc:

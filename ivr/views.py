@@ -154,10 +154,11 @@ def _branch(call: dict, payload: str) -> Response:
 
         with session_scope(settings.database_url) as db:
             calls = calls_to(settings, db, call["caller"]) if call.get("caller") else []
-        by_sms = bool(calls) and not call.get("attested")
-        if by_sms:
+        by_sms = bool(call.get("caller")) and not call.get("attested")
+        if by_sms and calls:
             # A caller id can be spoofed: without the carrier's attestation the details go by SMS to the number's
-            # owner, never read out to whoever is calling (queued: a view makes no provider call).
+            # owner, never read out to whoever is calling (queued: a view makes no provider call), and the caller
+            # hears the same sentence whether or not the number was called (being traced is health data).
             get_queue("calls", settings).enqueue(send_lookup_sms, call["caller"], lang,
                                                  retry=Retry(max=3, interval=[30, 120, 600]))
         return _ask(call, menus.lookup(settings, calls, call.get("caller"), lang, by_sms=by_sms), "lookup")

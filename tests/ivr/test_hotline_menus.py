@@ -90,13 +90,21 @@ def test_without_the_carriers_attestation_the_details_go_by_sms_to_the_number(ho
                                                                              stir_verstat):
     """A caller id can be spoofed: the calls to a number are never read out to whoever shows it."""
     _called(db, CALLER, "F1")
-    text = spoken(place(hotline, "en", ["3", "9", HANG_UP], stir_verstat=stir_verstat))
-    assert "we have sent what we know about our calls to your number by SMS" in text
-    assert "close contact" not in text and "9:30" not in text
+    traced = spoken(place(hotline, "en", ["3", "9", HANG_UP], stir_verstat=stir_verstat))
+    untraced = spoken(place(hotline, "en", ["3", "9", HANG_UP], caller="+84912000777", stir_verstat=stir_verstat))
+    neutral = "For your privacy, if our tracing centre called this number, the details have been sent to it by SMS."
+    # Whoever shows a number hears the same words whether or not it was traced: being traced is health data.
+    assert neutral in traced and traced == untraced
+    assert "close contact" not in traced and "9:30" not in traced and "no record" not in untraced
     sms = wait_until(lambda: httpx.get(f"{sandbox_clean.url}/_sandbox/sms",
                                        params={"to": CALLER, "direction": "outbound-api"}, timeout=10).json(),
                      timeout=30)
     assert len(sms) == 1 and "close contact (F1)" in sms[0]["body"] and "9:30" in sms[0]["body"]
+    from ivr.notify import send_lookup_sms
+
+    # Spoofed calls again and again: at most two lookup SMS a day reach the number.
+    assert [send_lookup_sms(CALLER, "en") for _ in range(2)] == ["sent", "daily_limit"]
+    assert not httpx.get(f"{sandbox_clean.url}/_sandbox/sms", params={"to": "+84912000777"}, timeout=10).json()
 
 
 def test_a_returnee_is_told_why_and_nothing_about_any_case(hotline, db):
@@ -111,7 +119,7 @@ def test_a_returnee_is_told_why_and_nothing_about_any_case(hotline, db):
 ])
 def test_no_call_placed_warns_of_scams_and_takes_a_report(hotline, db, lang, warning):
     _called(db, "+84987654321", "F1")  # somebody else was called
-    transcript = place(hotline, lang, ["3", "1", HANG_UP])
+    transcript = place(hotline, lang, ["3", "1", HANG_UP], stir_verstat="TN-Validation-Passed-A")
     text = spoken(transcript)
     assert warning in text and "0 2 3 7 3 6 0 0 1 1 5" in text
     with db() as session:
