@@ -26,6 +26,7 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 SENT = "sent"
+NOT_VIETNAMESE = "not_vietnamese"
 TOO_MANY = "too_many_today"
 NOT_SENT = "not_sent"
 OK, WRONG, NO_CODE = "ok", "wrong", "no_code"  # no_code: expired, used up, or never sent to this chat
@@ -41,12 +42,19 @@ def _digest(settings: Settings, phone: str, code: str) -> str:
 
 def send_code(settings: Settings, client: redis.Redis, channel: str, user_id: str, phone: str, lang: str) -> str:
     """Send a fresh code to `phone` for this chat: SENT, TOO_MANY (daily limit of the number) or NOT_SENT."""
+    if not phone.startswith("+84"):
+        return NOT_VIETNAMESE  # codes go only to Vietnamese numbers: no SMS pumping to premium foreign ones
     day = clock.local_now(settings).strftime("%Y%m%d")
-    counter = f"loa:otp:sent:{phone}:{day}"
-    count = client.incr(counter)
-    client.expire(counter, 2 * 24 * 3600)
-    if count > settings.otp_max_per_day:
-        log.info("code refused for %s: %d codes today", mask_phone(phone), count - 1)
+    # Per number (nobody floods a stranger), per chat (nobody walks through thousands of numbers) and in all.
+    counters = [(f"loa:otp:sent:{phone}:{day}", settings.otp_max_per_day),
+                (f"loa:otp:chat:{channel}:{user_id}:{day}", settings.otp_max_per_day * 2),
+                (f"loa:otp:all:{day}", settings.otp_max_total_per_day)]
+    counts = []
+    for key, _limit in counters:
+        counts.append(client.incr(key))
+        client.expire(key, 2 * 24 * 3600)
+    if any(count > limit for count, (_key, limit) in zip(counts, counters)):
+        log.info("code refused for %s: daily limits reached", mask_phone(phone))
         return TOO_MANY
     code = f"{secrets.randbelow(10 ** 6):06d}"
     text = gettext(lang, "Your confirmation code is %(code)s. It is valid for %(minutes)s minutes. Never give it to anyone, not even health staff.",
@@ -55,7 +63,8 @@ def send_code(settings: Settings, client: redis.Redis, channel: str, user_id: st
         get_adapter("sms", settings).send(phone, [Reply(text=text, language=lang)])
     except SendError as exc:
         log.warning("code to %s not sent: %s", mask_phone(phone), exc)
-        client.decr(counter)  # a code that never left does not count against the number
+        for key, _limit in counters:
+            client.decr(key)  # a code that never left does not count
         return NOT_SENT
     key = _code_key(channel, user_id)
     client.delete(key)
@@ -75,7 +84,7 @@ def check_code(settings: Settings, client: redis.Redis, channel: str, user_id: s
     key = _code_key(channel, user_id)
     stored = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
               for k, v in client.hgetall(key).items()}
-    if not stored:
+    if "digest" not in stored:  # none, or expired between two reads
         return NO_CODE, 0
     attempts = client.hincrby(key, "attempts", 1)
     if hmac.compare_digest(stored["digest"], _digest(settings, stored["phone"], code.strip())):

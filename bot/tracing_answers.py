@@ -148,7 +148,10 @@ def take_number_to_check(turn: Turn) -> bool:
     if result == phone_codes.SENT:
         turn.session.data["pending"] = phone
         return True
-    if result == phone_codes.TOO_MANY:
+    if result == phone_codes.NOT_VIETNAMESE:
+        turn.say(turn._("I can only check a Vietnamese number here. For another number, please call the hotline %(hotline)s.",
+                        hotline=turn.settings.hotline_number))
+    elif result == phone_codes.TOO_MANY:
         turn.say(turn._("Too many codes were sent to this number today. Please try again tomorrow, or call the hotline %(hotline)s.",
                         hotline=turn.settings.hotline_number))
     else:

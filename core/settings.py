@@ -110,6 +110,7 @@ class Settings:
     otp_ttl_s: int = 600
     otp_max_attempts: int = 5
     otp_max_per_day: int = 3
+    otp_max_total_per_day: int = 2000  # codes Loa sends in one day in all (a flood stops here, not at the bill)
     retention_days: int = 90  # personal data kept this long after a case is closed (told in the consent notice)
     cdc_numbers: list[str] = field(default_factory=lambda: ["+842373000115"])
     cdc_hours: str = "07:00-21:00"
@@ -193,6 +194,7 @@ class Settings:
             otp_ttl_s=_int("OTP_TTL_S", cls.otp_ttl_s),
             otp_max_attempts=_int("OTP_MAX_ATTEMPTS", cls.otp_max_attempts),
             otp_max_per_day=_int("OTP_MAX_PER_DAY", cls.otp_max_per_day),
+            otp_max_total_per_day=_int("OTP_MAX_TOTAL_PER_DAY", cls.otp_max_total_per_day),
             retention_days=_int("RETENTION_DAYS", cls.retention_days),
             cdc_numbers=_list("CDC_NUMBERS", "+842373000115"),
             cdc_hours=_str("CDC_HOURS", cls.cdc_hours),

@@ -117,3 +117,14 @@ def test_the_zalo_info_card_and_own_telegram_contact_are_marked_own():
     [other] = parse_update(payload("telegram", "contact_of_someone_else"))
     assert zalo.extra["own"] is True and own.extra["own"] is True and other.extra["own"] is False
     assert json.loads(payload("telegram", "contact"))["message"]["contact"]["user_id"]
+
+
+def test_one_chat_cannot_walk_through_many_numbers_nor_send_codes_abroad(settings, sandbox_clean, called):
+    numbers = [f"+8491234{n:04d}" for n in range(8)]
+    answers = []
+    for number in numbers:
+        _say(settings, "walker", kind="button", payload="/tracing")
+        answers.append(_say(settings, "walker", text=number))
+    assert sum("sent a code" in a for a in answers) == 6 and "Too many codes" in answers[-1]
+    _say(settings, "abroad", kind="button", payload="/tracing")
+    assert "only check a Vietnamese number" in _say(settings, "abroad", text="+44 7911 123456")
