@@ -7,7 +7,8 @@ import re
 from core.secret_masking import SecretMaskingFilter, mask_secrets, remember_secrets  # noqa: F401 (re-export)
 
 # 0912345678, 0912 345 678, 84912345678, +84 912 345 678, (+84) 912.345.678: the prefix is kept as written.
-_PHONE = re.compile(r"(?<![\w+])(\(?\+?84\)?[ .-]?|0)(\d(?:[ .-]?\d){7,10})(?![\w])")
+# "%2B84..." is a number in a URL's query string.
+_PHONE = re.compile(r"(?<![\w+])((?:%2B)?\(?\+?84\)?[ .-]?|0)(\d(?:[ .-]?\d){7,10})(?![\w])")
 
 
 def mask_phone(text: str) -> str:
