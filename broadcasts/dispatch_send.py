@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot.channels.errors import ContactStopped, MessageInvalid, SendError, Throttled
 from core.models import utcnow
+from core.privacy import mask_phone
 
 WINDOW_CLOSED = (-230, -232)
 NOT_FOLLOWER = -213
@@ -79,7 +80,7 @@ async def deliver(ctx, row: dict) -> dict:
 
 async def _on_error(ctx, row: dict, channel: str, address: str, attempts: int, exc: SendError):
     """The row's final outcome (a dict), or the (channel, address, attempts) to try next."""
-    reason = str(exc)[:200]
+    reason = mask_phone(str(exc))[:200]  # a provider may quote the number; reasons reach counters and alerts
     code = exc.code
     if isinstance(exc, Throttled):
         wait = float(exc.retry_after or 1.0)
