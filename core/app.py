@@ -5,6 +5,7 @@ import importlib
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import redis_owner
 from core.privacy import configure_logging
@@ -51,6 +52,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["LOA_SETTINGS"] = settings
     app.config["SECRET_KEY"] = settings.secret_key
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    if settings.proxy_hops:
+        # Behind a load balancer the client's address is in X-Forwarded-For: the console's sign-in limit and
+        # the audit log must see the staff member's address, not the balancer's.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     for spec in BLUEPRINTS:
         blueprint = _optional_blueprint(spec)
         if blueprint is not None:

@@ -47,6 +47,7 @@ class Settings:
     log_level: str = "INFO"
     loa_env: str = "development"  # "production" refuses sandbox secrets, embedded Redis, SQLite (core.production)
     max_body_bytes: int = 1024 * 1024
+    proxy_hops: int = 0  # proxies in front of the web app whose X-Forwarded-* headers are trusted
     # storage
     database_url: str = f"sqlite:///{VAR / 'loa.db'}"
     redis_url: str = ""  # empty: an embedded redis-server is started (see core.redis_conn)
@@ -139,6 +140,7 @@ class Settings:
             log_level=_str("LOG_LEVEL", cls.log_level),
             loa_env=_str("LOA_ENV", cls.loa_env),
             max_body_bytes=_int("MAX_BODY_BYTES", cls.max_body_bytes),
+            proxy_hops=_int("PROXY_HOPS", cls.proxy_hops),
             database_url=_str("DATABASE_URL", cls.database_url),
             redis_url=_str("REDIS_URL", ""),
             redis_embedded_port=_int("REDIS_EMBEDDED_PORT", cls.redis_embedded_port),
