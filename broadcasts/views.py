@@ -68,7 +68,8 @@ def _move(action, campaign_id: int, *args):
 def list_campaigns():
     """Campaigns, newest first; ?state= filters."""
     with session_scope(_settings().database_url) as session:
-        query = select(Campaign).order_by(Campaign.id.desc()).limit(min(int(request.args.get("limit", 100)), 500))
+        limit = request.args.get("limit", 100, type=int) or 100  # not a number: the default, never a 500
+        query = select(Campaign).order_by(Campaign.id.desc()).limit(min(max(limit, 1), 500))
         if request.args.get("state"):
             query = query.where(Campaign.state == request.args["state"])
         return jsonify(campaigns=[campaign_dict(session, c) for c in session.execute(query).scalars()])

@@ -44,7 +44,7 @@ def audit_log():
         query = query.where(AuditEntry.at >= start)
     if (end := _day("to")) is not None:
         query = query.where(AuditEntry.at < end + timedelta(days=1))
-    if args.get("before", "").isdigit():
+    if args.get("before", "").isdecimal() and len(args["before"]) < 19:
         query = query.where(AuditEntry.id < int(args["before"]))
     with db_scope() as db:
         rows = db.scalars(query).all()

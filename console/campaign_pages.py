@@ -74,7 +74,7 @@ def compose():
 
 def _form_data() -> dict:
     form = request.form
-    communes = [int(c) for c in form.getlist("communes") if c.isdigit()]
+    communes = [int(c) for c in form.getlist("communes") if c.isdecimal()]
     return {"title": form.get("title", ""), "body_vi": form.get("body_vi", ""), "body_en": form.get("body_en") or None,
             "link": form.get("link") or None, "urgent": form.get("urgent") == "on",
             "allow_sms": form.get("allow_sms") == "on",

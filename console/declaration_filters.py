@@ -24,7 +24,7 @@ def read_filters() -> dict:
     """The filters of this request: only known risks and channels, dates as dates, commune as a code."""
     commune = request.args.get("commune", "")
     return {
-        "commune": int(commune) if commune.isdigit() else None,
+        "commune": int(commune) if commune.isdecimal() and len(commune) < 10 else None,
         "risk": request.args.get("risk") if request.args.get("risk") in RISKS else None,
         "channel": request.args.get("channel") if request.args.get("channel") in CHANNELS else None,
         "date_from": _date("from"), "date_to": _date("to"),

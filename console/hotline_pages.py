@@ -18,8 +18,8 @@ KEYS = re.compile(r"^[0-9*#,]{0,60}$")
 
 
 def sim_caller() -> str:
-    """The simulated caller's number for the signed-in staff member (a test number, never a real one)."""
-    return f"+8490000{g.staff.id % 10000:04d}"
+    """The simulated caller: a Twilio client identity, never a phone number (no real person's records or SMS)."""
+    return f"client:console-{g.staff.id}"
 
 
 @bp.get("/simulator/hotline")

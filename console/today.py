@@ -18,7 +18,7 @@ def commune_choices() -> list[tuple[int, str]]:
 def commune_arg() -> int | None:
     """The ?commune= filter as a code, None when absent or not a number."""
     raw = request.args.get("commune", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else None
 
 
 @bp.get("/")

@@ -5,6 +5,8 @@ import io
 from datetime import date, datetime
 from zipfile import BadZipFile
 
+from xml.etree.ElementTree import ParseError
+
 from openpyxl import load_workbook
 
 from ivr.importer import ImportRefused
@@ -26,15 +28,18 @@ def _text(value) -> str:
     return str(value)
 
 
-def xlsx_rows(data: bytes):
-    """The rows of the first sheet as dicts (row 1 is the header); ImportRefused when it is not an .xlsx file."""
+def xlsx_rows(data: bytes) -> list[dict]:
+    """The rows of the first sheet as dicts (row 1 is the header); ImportRefused when it is not a readable .xlsx
+    file (a broken sheet only shows while its rows are read, so they are all read here)."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    except (BadZipFile, KeyError, ValueError, OSError, IndexError, ParseError, TypeError) as exc:
         raise ImportRefused(f"the file is not an Excel .xlsx workbook ({exc.__class__.__name__})") from None
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = [_text(cell).strip() for cell in next(rows, ())]
-    for values in rows:
+    header = [_text(cell).strip() for cell in (rows[0] if rows else ())]
+    out = []
+    for values in rows[1:]:
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue  # Excel keeps formatted empty rows; they are not people
-        yield {header[i]: _text(v) for i, v in enumerate(values) if i < len(header) and header[i]}
+        out.append({header[i]: _text(v) for i, v in enumerate(values) if i < len(header) and header[i]})
+    return out
