@@ -13,7 +13,10 @@ from flask import Blueprint, current_app, request
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.channels import ParseError
+from bot.channels.schema import check
 from bot.channels.sms import SmsAdapter
+from bot.channels.twilio_forms import SmsStatus, fields
 from broadcasts.models import STATUS_ORDER, Delivery
 from broadcasts.senders import SMS_STATUS_PATH
 from core.db import session_scope
@@ -111,12 +114,15 @@ def sms_status():
     body = request.get_data()
     if not SmsAdapter(settings).verify(request.headers, body, path=SMS_STATUS_PATH):
         return {"error": "bad signature"}, 403
-    status = SMS_STATUS.get(request.form.get("MessageStatus") or "")
-    sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
-    if status is None or not sid:
+    try:
+        form = check(SmsStatus, fields(body))  # the same checked shape as every other Twilio webhook
+    except ParseError as exc:
+        return {"error": "bad request", "description": str(exc)}, 400
+    status, sid = SMS_STATUS.get(form.MessageStatus or ""), form.sid
+    if status is None:
         return {"ok": True, "ignored": True}
-    code = request.form.get("ErrorCode")
-    reason = f"sms {code}: {request.form.get('MessageStatus')}" if status == "failed" else None
+    code = form.ErrorCode
+    reason = f"sms {code}: {form.MessageStatus}" if status == "failed" else None
     with session_scope(settings.database_url) as db:
         changed = apply(db, get_redis(settings), sid, status, reason)
     return {"ok": True, "changed": changed}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from bot.channels.errors import AuthFailed, ConnectionFailed, ContactStopped, MessageInvalid, Throttled
+from bot.channels.retry_after import retry_after_seconds
 from bot.channels.sms import strip_accents
 from bot.channels.zalo import AUTH_ERRORS, MAX_BUTTONS, map_error, split_text
 from broadcasts.render import language_for, reply_for, sms_text
@@ -53,10 +54,14 @@ async def _post(http: aiohttp.ClientSession, provider: str, url: str, **kwargs) 
     try:
         async with http.post(url, timeout=TIMEOUT, **kwargs) as resp:
             if resp.status == 429:
-                body = await resp.json(content_type=None) if resp.content_length != 0 else {}
+                try:
+                    body = await resp.json(content_type=None) if resp.content_length != 0 else {}
+                except ValueError:
+                    body = {}  # Zalo's 429 may be plain text
                 after = (body.get("parameters") or {}).get("retry_after") if isinstance(body, dict) else None
-                raise Throttled(f"{provider} http 429", code=429,
-                                retry_after=float(after or resp.headers.get("Retry-After") or 1))
+                wait = float(after) if isinstance(after, (int, float)) else \
+                    retry_after_seconds(resp.headers.get("Retry-After"), 1.0)  # seconds or an HTTP-date
+                raise Throttled(f"{provider} http 429", code=429, retry_after=wait)
             if resp.status >= 500:
                 raise ConnectionFailed(f"{provider} http {resp.status}", code=resp.status)
             return resp.status, await _json(resp, provider)

@@ -15,13 +15,16 @@ from core.testing import wait_until
 from tests.broadcasts.dispatch_helpers import add_campaign
 
 
+SID = "SM" + "1" * 32  # a message sid as Twilio writes them
+
+
 @pytest.fixture()
 def row(db, redis_client):
-    """One delivery row already sent as SMS sid SM1."""
+    """One delivery row already sent as SMS `SID`."""
     with db() as session:
         campaign_id = add_campaign(session, state="running")
         delivery = Delivery(campaign_id=campaign_id, channel="sms", address="+84970000001", status="sent",
-                            provider_msg_id="SM1", attempts=1, chunk=0, sent_at=utcnow())
+                            provider_msg_id=SID, attempts=1, chunk=0, sent_at=utcnow())
         session.add(delivery)
         session.commit()
         return delivery.id
@@ -34,8 +37,9 @@ def status_of(db, row_id: int) -> tuple[str, str | None]:
         return found.status, found.reason
 
 
-def post_status(web, settings, status: str, sid: str = "SM1", error: str | None = None, signed: bool = True):
+def post_status(web, settings, status: str, sid: str | None = None, error: str | None = None, signed: bool = True):
     """Twilio's status callback for `sid`, signed like Twilio signs it."""
+    sid = sid or SID
     params = {"MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status,
               "AccountSid": settings.twilio_account_sid, "From": settings.twilio_from_number, "To": "+84970000001"}
     if error:
@@ -122,3 +126,13 @@ def test_zalo_receipts_through_the_webhook_move_a_row_forward_only(db, redis_cli
                    json={"event_name": event, "user_id": "z77", **field}).raise_for_status()
     wait_until(lambda: status_of(db, marker_id)[0] == "delivered", timeout=30)
     assert status_of(db, row_id)[0] == final
+
+
+def test_a_malformed_status_callback_is_a_400_and_writes_nothing(db, row, web, settings, redis_client):
+    params = {"MessageSid": "not-a-sid", "MessageStatus": "delivered", "To": "+84970000001"}
+    url = settings.public_url + SMS_STATUS_PATH
+    before = sorted(redis_client.keys("loa:bcast:*"))
+    response = httpx.post(f"{web.url}{SMS_STATUS_PATH}", data=params,
+                          headers={"X-Twilio-Signature": sign(settings.twilio_auth_token, url, params)})
+    assert response.status_code == 400 and sorted(redis_client.keys("loa:bcast:*")) == before
+    assert status_of(db, row)[0] == "sent"
