@@ -7,6 +7,7 @@ Redis is where the message can still be kept. A replay puts the message back at 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -18,11 +19,13 @@ from core.redis_conn import get_redis
 from core.settings import Settings
 
 KEY = "loa:dead-letter"
+MAX_KEPT = 5000
 
 
 def item_state_key(inbound: Inbound) -> str:
     """The Redis hash that follows one inbound item through its attempts (replies computed, sent, attempts)."""
-    ident = inbound.extra.get("event_id") or inbound.msg_id or f"{inbound.kind}:{hash(inbound.text)}"
+    ident = inbound.extra.get("event_id") or inbound.msg_id or \
+        f"{inbound.kind}:{hashlib.sha256((inbound.text or '').encode()).hexdigest()[:16]}"  # same in every process
     return f"loa:item:{inbound.channel}:{inbound.user_id}:{ident}"
 
 
@@ -31,7 +34,9 @@ def add(settings: Settings, inbound: Inbound, error: str, attempts: int) -> str:
     entry_id = uuid.uuid4().hex[:12]
     entry = {"id": entry_id, "at": time.time(), "attempts": attempts, "error": error[:300],
              "inbound": inbound.to_dict()}
-    get_redis(settings).lpush(KEY, json.dumps(entry, ensure_ascii=False))
+    client = get_redis(settings)
+    client.lpush(KEY, json.dumps(entry, ensure_ascii=False))
+    client.ltrim(KEY, 0, MAX_KEPT - 1)  # bounded: a flood of failures never fills Redis
     return entry_id
 
 
@@ -45,7 +50,8 @@ def listing(settings: Settings, personal: bool, limit: int = 200) -> list[dict]:
     for _raw, entry in _entries(settings)[:limit]:
         item = entry["inbound"]
         user = item["user_id"] if personal else mask_phone(item["user_id"])
-        out.append({"id": entry["id"], "at": entry["at"], "attempts": entry["attempts"], "error": entry["error"],
+        error = entry["error"] if personal else mask_phone(entry["error"])  # a database error may quote values
+        out.append({"id": entry["id"], "at": entry["at"], "attempts": entry["attempts"], "error": error,
                     "channel": item["channel"], "user_id": user, "kind": item["kind"],
                     "text": item.get("text") if personal else None})
     return out

@@ -19,7 +19,7 @@ SECRETS = ("secret_key", "zalo_oa_secret_key", "zalo_app_secret_key", "zalo_refr
            "telegram_webhook_secret", "twilio_account_sid", "twilio_auth_token")
 # Not secret, but their sandbox defaults would make every real webhook fail its app check.
 IDENTIFIERS = ("zalo_app_id", "zalo_oa_id")
-PROVIDER_BASES = ("zalo_api_base", "zalo_oauth_base", "telegram_api_base", "twilio_api_base")
+PROVIDER_BASES = ("zalo_api_base", "zalo_oauth_base", "zalo_zns_base", "telegram_api_base", "twilio_api_base")
 # A staff token shorter than this is guessable; production tokens are long random strings.
 MIN_STAFF_TOKEN = 32
 SANDBOX_DEFAULTS = {f.name: f.default for f in fields(Settings) if f.name in SECRETS + IDENTIFIERS}

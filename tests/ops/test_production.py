@@ -22,6 +22,7 @@ REAL = dict(
     telegram_bot_token="987654:real-bot-token-abcdefgh", telegram_webhook_secret="real-webhook-secret",
     twilio_account_sid="AC" + "1" * 32, twilio_auth_token="real-twilio-token",
     zalo_api_base="https://openapi.zalo.me", zalo_oauth_base="https://oauth.zaloapp.com",
+    zalo_zns_base="https://business.openapi.zalo.me",
     telegram_api_base="https://api.telegram.org/bot", twilio_api_base="https://api.twilio.com",
     redis_url="redis://redis.internal:6379/0", database_url="postgresql+psycopg://loa@db.internal/loa",
     staff_api_token="s" * 40,
@@ -48,6 +49,7 @@ CASES = [
     ("no redis", dict(redis_url=""), "REDIS_URL is unset"),
     ("sqlite", dict(database_url="sqlite:///var/loa.db"), "DATABASE_URL is unset or SQLite"),
     ("sandbox api base", dict(zalo_api_base="http://127.0.0.1:8099/zalo/openapi"), "ZALO_API_BASE points at"),
+    ("sandbox ZNS base", dict(zalo_zns_base="http://127.0.0.1:8099/zalo/business"), "ZALO_ZNS_BASE points at"),
     ("short staff token", dict(staff_api_token="staff-secret"), "STAFF_API_TOKEN is shorter than 32"),
 ]
 
