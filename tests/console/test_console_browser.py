@@ -14,7 +14,7 @@ from tests.console.conftest import BAD_ROW_CSV_TEXT, PASSWORD
 pytestmark = pytest.mark.timeout(300)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed with this module: a live Playwright loop breaks later asyncio.run()
 def browser():
     """One headless chromium for the whole run."""
     reason = ensure_chromium()
