@@ -52,11 +52,27 @@ def _present(values: dict) -> dict:
     return {key: value for key, value in values.items() if value != ""}
 
 
-class InboundSms(Strict):
-    """A citizen's text (or MMS) to Loa's number."""
+class _HasSid(Strict):
+    """A Twilio message form: MessageSid (or the older SmsSid) is required."""
 
     MessageSid: MessageSidText | None = None
     SmsSid: MessageSidText | None = None
+
+    @model_validator(mode="after")
+    def _has_sid(self):
+        if not (self.MessageSid or self.SmsSid):
+            raise ValueError("MessageSid is required")
+        return self
+
+    @property
+    def sid(self) -> str:
+        """The message's sid."""
+        return self.MessageSid or self.SmsSid
+
+
+class InboundSms(_HasSid):
+    """A citizen's text (or MMS) to Loa's number."""
+
     From: PhoneText
     To: PhoneText | None = None
     AccountSid: AccountSidText | None = None
@@ -64,37 +80,13 @@ class InboundSms(Strict):
     NumMedia: CountText = "0"
     MediaUrl0: Url | None = None
 
-    @model_validator(mode="after")
-    def _has_sid(self):
-        if not (self.MessageSid or self.SmsSid):
-            raise ValueError("MessageSid is required")
-        return self
 
-    @property
-    def sid(self) -> str:
-        """The message's sid."""
-        return self.MessageSid or self.SmsSid
-
-
-class SmsStatus(Strict):
+class SmsStatus(_HasSid):
     """A delivery status callback for an SMS Loa sent."""
 
-    MessageSid: MessageSidText | None = None
-    SmsSid: MessageSidText | None = None
     MessageStatus: MessageStatusValue | None = None
     To: PhoneText
     ErrorCode: NaturalText | None = None
-
-    @model_validator(mode="after")
-    def _has_sid(self):
-        if not (self.MessageSid or self.SmsSid):
-            raise ValueError("MessageSid is required")
-        return self
-
-    @property
-    def sid(self) -> str:
-        """The message's sid."""
-        return self.MessageSid or self.SmsSid
 
 
 class VoiceStep(Strict):

@@ -13,7 +13,7 @@ from tests.bot.test_engine_flows import run, say
 pytestmark = pytest.mark.usefixtures("db", "redis_client")
 
 
-def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_and_menu(settings):
+def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_and_menu(settings, sandbox_clean):
     user = "leave-tracing"
     run(settings, user, [(("p", "/tracing"), "chia sẻ số điện thoại"),
                          (("p", "/lang:en"), "Share your phone number"),  # re-asked in the new language
@@ -34,7 +34,8 @@ def test_waiting_for_the_number_of_a_tracing_question_understands_language_back_
     ("0912 345 67", "không tồn tại", "link_phone"),
     ("0912 345 678", "đã gửi một mã qua SMS", "link_phone"),  # a typed number is proven by a code first
 ])
-def test_waiting_for_the_number_to_check_never_traps_the_citizen(settings, message, expected, flow_after):
+def test_waiting_for_the_number_to_check_never_traps_the_citizen(settings, sandbox_clean, message, expected,
+                                                                flow_after):
     user = f"leave-link-{abs(hash(str(message)))}"
     first = run(settings, user, [(("p", "/tracing"), "chia sẻ số điện thoại")])
     assert "0237 3600 115" in "\n".join(r.text for r in say(settings, user + "-v", payload="/tracing"))
